@@ -1,0 +1,7 @@
+/* ==========================================================================
+ * generic family (being written).
+ * ========================================================================== */
+
+import type { CommandSpec } from './spec';
+
+export const GENERIC_COMMANDS: readonly CommandSpec[] = [];

@@ -1,0 +1,7 @@
+/* ==========================================================================
+ * introspection family (being written).
+ * ========================================================================== */
+
+import type { CommandSpec } from './spec';
+
+export const INTROSPECTION_COMMANDS: readonly CommandSpec[] = [];

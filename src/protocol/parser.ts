@@ -1,0 +1,284 @@
+/* ==========================================================================
+ * Request parser: RESP multibulk and inline commands.
+ *
+ * Feeds on socket chunks and yields one argv (array of latin1 strings, one
+ * char per byte, so binary safe) per complete command. It mirrors Redis's
+ * processMultibulkBuffer / processInlineBuffer, including its quirks, because
+ * clients and tests observe them byte for byte:
+ *   - the two bytes after a bulk payload are skipped, not checked;
+ *   - a multibulk count <= 0 is an empty command and is silently skipped;
+ *   - unauthenticated clients may not send more than 10 args / 16 KB bulks.
+ * Big bulk payloads (>= BIG_ARG) are collected into one buffer of exact size
+ * so a 512 MB argument costs O(n), never O(n^2) re-concatenation.
+ *
+ * This module imports nothing from the server.
+ * ========================================================================== */
+
+const PROTO_INLINE_MAX_SIZE = 64 * 1024;
+const BIG_ARG = 32 * 1024;
+const INT_MAX = 2147483647;
+
+export const ERR_INVALID_MBULK = 'ERR Protocol error: invalid multibulk length';
+export const ERR_INVALID_BULK = 'ERR Protocol error: invalid bulk length';
+export const ERR_UNAUTH_MBULK = 'ERR Protocol error: unauthenticated multibulk length';
+export const ERR_UNAUTH_BULK = 'ERR Protocol error: unauthenticated bulk length';
+export const ERR_BIG_MBULK = 'ERR Protocol error: too big mbulk count string';
+export const ERR_BIG_BULK = 'ERR Protocol error: too big bulk count string';
+export const ERR_BIG_INLINE = 'ERR Protocol error: too big inline request';
+export const ERR_UNBALANCED = 'ERR Protocol error: unbalanced quotes in request';
+
+const EMPTY = Buffer.alloc(0);
+
+export class RequestParser {
+  /** Unconsumed input; `pos` is the read cursor inside it. */
+  private buf: Buffer = EMPTY;
+  private pos = 0;
+  /** Multibulk state: args still expected (-1 = not inside a multibulk). */
+  private pending = -1;
+  private argv: string[] = [];
+  /** Length of the bulk being read, or -1 when the next token is a `$` line. */
+  private bulkLen = -1;
+  /** Exact-size collector for a big bulk payload (plus its CRLF). */
+  private big: Buffer | null = null;
+  private bigFill = 0;
+  /** Set when the input is malformed: the Redis error text to reply with. */
+  error: string | null = null;
+  /** Whether the inline command just parsed came from an inline request. */
+  inline = false;
+  /** Mirror of the client's auth state; limits apply while false. */
+  authenticated = true;
+  /** proto-max-bulk-len */
+  maxBulkLen = 512 * 1024 * 1024;
+
+  /** Bytes buffered but not yet parsed (for client-query-buffer-limit and CLIENT LIST qbuf). */
+  get buffered(): number {
+    return this.buf.length - this.pos + (this.big !== null ? this.bigFill : 0);
+  }
+
+  /** Append a socket chunk. Keeps any unparsed tail; copies so socket chunks are never pinned long. */
+  feed(chunk: Buffer): void {
+    if (this.big !== null) {
+      // Fill the big-arg collector first, straight from the chunk.
+      const need = this.big.length - this.bigFill;
+      const n = chunk.length < need ? chunk.length : need;
+      chunk.copy(this.big, this.bigFill, 0, n);
+      this.bigFill += n;
+      if (n === chunk.length) return;
+      chunk = chunk.subarray(n);
+    }
+    if (this.pos >= this.buf.length) {
+      this.buf = chunk;
+    } else {
+      const rest = this.buf.length - this.pos;
+      const merged = Buffer.allocUnsafe(rest + chunk.length);
+      this.buf.copy(merged, 0, this.pos);
+      chunk.copy(merged, rest);
+      this.buf = merged;
+    }
+    this.pos = 0;
+  }
+
+  /** Drop all state (used after a protocol error or on RESET of a closing client). */
+  reset(): void {
+    this.buf = EMPTY;
+    this.pos = 0;
+    this.pending = -1;
+    this.argv = [];
+    this.bulkLen = -1;
+    this.big = null;
+    this.bigFill = 0;
+  }
+
+  /**
+   * Parse the next complete command. Returns its argv, an empty array for an
+   * empty command that must be skipped, or null when more input is needed or
+   * on error (then `error` is set and the caller must close the connection).
+   */
+  next(): string[] | null {
+    if (this.error !== null) return null;
+    if (this.pending < 0) {
+      if (this.big !== null) return this.readBulk();
+      if (this.pos >= this.buf.length) {
+        if (this.buf !== EMPTY) { this.buf = EMPTY; this.pos = 0; }
+        return null;
+      }
+      if (this.buf[this.pos] !== 0x2a /* '*' */) return this.parseInline();
+      this.inline = false;
+      const cr = this.buf.indexOf(13, this.pos);
+      if (cr < 0) {
+        if (this.buf.length - this.pos > PROTO_INLINE_MAX_SIZE) this.error = ERR_BIG_MBULK;
+        return null;
+      }
+      if (cr + 1 >= this.buf.length) return null; // need the '\n' too (Redis skips it)
+      const ll = parseLL(this.buf, this.pos + 1, cr);
+      if (ll === null || ll > INT_MAX) { this.error = ERR_INVALID_MBULK; return null; }
+      if (ll > 10 && !this.authenticated) { this.error = ERR_UNAUTH_MBULK; return null; }
+      this.pos = cr + 2;
+      if (ll <= 0) return EMPTY_ARGV;
+      this.pending = ll;
+      this.argv = new Array(0);
+      this.bulkLen = -1;
+    }
+    return this.readBulk();
+  }
+
+  /** Continue a multibulk: read `$len` lines and payloads until argv is complete. */
+  private readBulk(): string[] | null {
+    const buf = this.buf;
+    while (this.pending > 0) {
+      if (this.big !== null) {
+        if (this.bigFill < this.big.length) return null;
+        this.argv.push(this.big.toString('latin1', 0, this.big.length - 2));
+        this.big = null;
+        this.bigFill = 0;
+        this.bulkLen = -1;
+        this.pending--;
+        continue;
+      }
+      if (this.bulkLen < 0) {
+        if (this.pos >= buf.length) return null;
+        const cr = buf.indexOf(13, this.pos);
+        if (cr < 0) {
+          if (buf.length - this.pos > PROTO_INLINE_MAX_SIZE) this.error = ERR_BIG_BULK;
+          return null;
+        }
+        if (cr + 1 >= buf.length) return null;
+        if (buf[this.pos] !== 0x24 /* '$' */) {
+          this.error = "ERR Protocol error: expected '$', got '" + String.fromCharCode(buf[this.pos]) + "'";
+          return null;
+        }
+        const ll = parseLL(buf, this.pos + 1, cr);
+        if (ll === null || ll < 0 || ll > this.maxBulkLen) { this.error = ERR_INVALID_BULK; return null; }
+        if (ll > 16384 && !this.authenticated) { this.error = ERR_UNAUTH_BULK; return null; }
+        this.pos = cr + 2;
+        this.bulkLen = ll;
+        if (ll >= BIG_ARG && buf.length - this.pos < ll + 2) {
+          // Collect the payload into one exact-size buffer.
+          this.big = Buffer.allocUnsafe(ll + 2);
+          const have = buf.length - this.pos;
+          buf.copy(this.big, 0, this.pos);
+          this.bigFill = have;
+          this.buf = EMPTY;
+          this.pos = 0;
+          return null;
+        }
+      }
+      if (buf.length - this.pos < this.bulkLen + 2) return null;
+      this.argv.push(buf.toString('latin1', this.pos, this.pos + this.bulkLen));
+      this.pos += this.bulkLen + 2;
+      this.bulkLen = -1;
+      this.pending--;
+    }
+    this.pending = -1;
+    const argv = this.argv;
+    this.argv = EMPTY_ARGV;
+    return argv;
+  }
+
+  /** Inline command: one line, split like sdssplitargs (quotes and escapes). */
+  private parseInline(): string[] | null {
+    const buf = this.buf;
+    const nl = buf.indexOf(10, this.pos);
+    if (nl < 0) {
+      if (buf.length - this.pos > PROTO_INLINE_MAX_SIZE) this.error = ERR_BIG_INLINE;
+      return null;
+    }
+    let end = nl;
+    if (end > this.pos && buf[end - 1] === 13) end--;
+    const line = buf.toString('latin1', this.pos, end);
+    this.pos = nl + 1;
+    this.inline = true;
+    const argv = splitArgs(line);
+    if (argv === null) { this.error = ERR_UNBALANCED; return null; }
+    return argv;
+  }
+}
+
+const EMPTY_ARGV: string[] = [];
+
+/** Strict signed decimal parse of buf[start, end) like Redis's string2ll; null if invalid. */
+export function parseLL(buf: Buffer, start: number, end: number): number | null {
+  if (start >= end || end - start > 20) return null;
+  let i = start;
+  let neg = false;
+  if (buf[i] === 0x2d) { neg = true; i++; if (i === end) return null; }
+  if (buf[i] === 0x30) return i + 1 === end && !neg ? 0 : null;
+  let v = 0;
+  for (; i < end; i++) {
+    const d = buf[i] - 48;
+    if (d < 0 || d > 9) return null;
+    v = v * 10 + d;
+  }
+  if (v > Number.MAX_SAFE_INTEGER) return null; // beyond any length we accept
+  return neg ? -v : v;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+function hexVal(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+/**
+ * Split a line into arguments exactly as Redis's sdssplitargs does: whitespace
+ * separates, "double quotes" take \xHH \n \r \t \b \a and \<char> escapes,
+ * 'single quotes' take \' only, and a closing quote must be followed by a
+ * space or the end. Returns null on unbalanced quotes.
+ */
+export function splitArgs(line: string): string[] | null {
+  const out: string[] = [];
+  const n = line.length;
+  let p = 0;
+  for (;;) {
+    while (p < n && isSpace(line.charCodeAt(p))) p++;
+    if (p >= n) return out;
+    let inq = false, insq = false, done = false;
+    let cur = '';
+    while (!done) {
+      if (inq) {
+        if (p >= n) return null;
+        const c = line.charCodeAt(p);
+        if (c === 92 /* \ */ && p + 3 < n && line.charCodeAt(p + 1) === 120 /* x */ &&
+            hexVal(line.charCodeAt(p + 2)) >= 0 && hexVal(line.charCodeAt(p + 3)) >= 0) {
+          cur += String.fromCharCode(hexVal(line.charCodeAt(p + 2)) * 16 + hexVal(line.charCodeAt(p + 3)));
+          p += 3;
+        } else if (c === 92 && p + 1 < n) {
+          p++;
+          const e = line.charCodeAt(p);
+          cur += e === 110 ? '\n' : e === 114 ? '\r' : e === 116 ? '\t' : e === 98 ? '\b' : e === 97 ? '\x07' : line[p];
+        } else if (c === 34 /* " */) {
+          if (p + 1 < n && !isSpace(line.charCodeAt(p + 1))) return null;
+          done = true;
+        } else {
+          cur += line[p];
+        }
+      } else if (insq) {
+        if (p >= n) return null;
+        const c = line.charCodeAt(p);
+        if (c === 92 && p + 1 < n && line.charCodeAt(p + 1) === 39) {
+          p++;
+          cur += "'";
+        } else if (c === 39) {
+          if (p + 1 < n && !isSpace(line.charCodeAt(p + 1))) return null;
+          done = true;
+        } else {
+          cur += line[p];
+        }
+      } else {
+        if (p >= n) { done = true; break; }
+        const c = line.charCodeAt(p);
+        if (c === 32 || c === 10 || c === 13 || c === 9 || c === 0) done = true;
+        else if (c === 34) inq = true;
+        else if (c === 39) insq = true;
+        else cur += line[p];
+      }
+      if (p < n) p++;
+    }
+    out.push(cur);
+  }
+}

@@ -1,0 +1,176 @@
+/* ==========================================================================
+ * The request path: input loop, gatekeeper and call().
+ *
+ * processInput parses every complete command in the client's buffer and
+ * runs each through processCommand — the one gatekeeper, checking in
+ * Redis's order: lookup, arity, protected commands, authentication (later:
+ * ACL, cluster redirection, OOM, pub/sub context, MULTI queueing) — then
+ * call(), which takes the time snapshot, runs the handler and records
+ * stats. Handlers never re-check what the gatekeeper checked.
+ *
+ * MULTI/EXEC, scripts and AOF loading run commands through processCommand /
+ * call() with a captured client, so every path shares these rules.
+ * ========================================================================== */
+
+import { CMD, type CommandEntry } from '../commands/table';
+import { E } from '../protocol/errors';
+import type { ReplySink } from '../protocol/writer';
+import { CF, ReplyMode, type Client } from './client';
+
+/** Sink that drops replies (CLIENT REPLY OFF / SKIP). */
+const NULL_SINK: ReplySink = { write: () => true };
+
+/**
+ * Hooks later subsystems install on the gatekeeper without editing it:
+ * `beforeCall` may reject or divert (MULTI queueing, pub/sub context) by
+ * returning true when it fully handled the command.
+ */
+export interface GateHooks {
+  beforeCall: ((c: Client, e: CommandEntry, argv: string[]) => boolean) | null;
+  afterCall: ((c: Client, e: CommandEntry, argv: string[]) => void) | null;
+}
+
+/** Parse and run every complete command in the client's input buffer. */
+export function processInput(c: Client): void {
+  const p = c.parser;
+  for (;;) {
+    if (c.flags & (CF.CLOSE_AFTER_REPLY | CF.CLOSE_ASAP | CF.BLOCKED)) return;
+    if (c.readPaused) return;
+    const argv = p.next();
+    if (argv === null) {
+      if (p.error !== null) protocolError(c, p.error);
+      return;
+    }
+    if (argv.length === 0) continue;
+    processCommand(c, argv);
+  }
+}
+
+/** Reply with a protocol error and close after the reply, like Redis's setProtocolError. */
+function protocolError(c: Client, msg: string): void {
+  c.error(msg);
+  c.flags |= CF.CLOSE_AFTER_REPLY;
+  c.server.log.verbose(`Protocol error (${msg.replace(/^ERR Protocol error: /, '')}) from client: ${c.addr}`);
+  c.parser.reset();
+}
+
+/** Sanitise a client-supplied string for an error line (no CR/LF), like Redis's rejectCommandFormat. */
+function sanitize(s: string): string {
+  return s.replace(/[\r\n]/g, ' ');
+}
+
+/** Format Redis's unknown-command error for argv. */
+export function unknownCommandError(argv: string[]): string {
+  let args = '';
+  for (let i = 1; i < argv.length && args.length < 128; i++) {
+    args += "'" + argv[i].slice(0, 128 - args.length) + "' ";
+  }
+  return sanitize(`ERR unknown command '${argv[0].slice(0, 128)}', with args beginning with: ${args}`);
+}
+
+/** Resolve argv to a command entry, replying with Redis's error when it fails. */
+export function lookupCommand(c: Client, argv: string[]): CommandEntry | null {
+  const base = c.server.table.lookup(argv[0]);
+  if (base === undefined) {
+    c.error(unknownCommandError(argv));
+    return null;
+  }
+  if (base.subs === null || argv.length < 2) return base;
+  const sub = base.subs.get(argv[1]) ?? base.subs.get(argv[1].toLowerCase());
+  if (sub === undefined) {
+    c.error(sanitize(`ERR unknown subcommand '${argv[1].slice(0, 128)}'. Try ${argv[0].toUpperCase()} HELP.`));
+    return null;
+  }
+  return sub;
+}
+
+/** The gatekeeper: run all generic checks, then call(). */
+export function processCommand(c: Client, argv: string[]): void {
+  c.argv = argv;
+  const silent = c.replyMode === ReplyMode.OFF || c.skipNext;
+  c.skipNext = false;
+  if (silent) {
+    c.w.flush();
+    const sink = c.w.sink;
+    c.w.sink = NULL_SINK;
+    try {
+      gate(c, argv);
+    } finally {
+      c.w.discard();
+      c.w.sink = sink;
+    }
+    return;
+  }
+  gate(c, argv);
+}
+
+function gate(c: Client, argv: string[]): void {
+  const srv = c.server;
+  const e = lookupCommand(c, argv);
+  if (e === null) return;
+  c.cmd = e;
+  const arity = e.spec.arity;
+  if ((arity > 0 && arity !== argv.length) || argv.length < -arity) {
+    reject(c, e, E.ARITY(e.fullName));
+    return;
+  }
+  const bits = e.flagBits;
+  if (bits & CMD.PROTECTED && !protectedAllowed(c)) {
+    reject(
+      c, e,
+      `ERR ${e.spec.name.toUpperCase()} command not allowed. If the enable-debug-command option is set to "local", ` +
+        'you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.',
+    );
+    return;
+  }
+  if (!c.authenticated && !(bits & CMD.NO_AUTH)) {
+    reject(c, e, E.NOAUTH);
+    return;
+  }
+  const hooks = srv.gate;
+  if (hooks.beforeCall !== null && hooks.beforeCall(c, e, argv)) return;
+  call(c, e, argv);
+}
+
+/** enable-debug-command: yes everywhere, local for loopback / unix clients. */
+function protectedAllowed(c: Client): boolean {
+  const mode = c.server.config.enableDebugCommand;
+  if (mode === 'yes') return true;
+  if (mode === 'local') return isLocalClient(c);
+  return false;
+}
+
+/** True for unix-socket and loopback TCP clients (protected mode, enable-*-command local). */
+export function isLocalClient(c: Client): boolean {
+  if (c.flags & CF.UNIX_SOCKET) return true;
+  const a = c.addr;
+  return a.startsWith('127.') || a.startsWith('::1:') || a.startsWith('::ffff:127.') || c.socket === null;
+}
+
+/** Reject before execution: error reply plus rejected_calls. */
+function reject(c: Client, e: CommandEntry, msg: string): void {
+  e.stats.rejected++;
+  c.error(msg);
+}
+
+/**
+ * Execute a command: time snapshot, handler, stats. Every executed command
+ * (direct, MULTI body, script, replicated) passes here exactly once.
+ */
+export function call(c: Client, e: CommandEntry, argv: string[]): void {
+  const srv = c.server;
+  srv.now = Date.now();
+  srv.noTouch = (c.flags & CF.NO_TOUCH) !== 0;
+  const errorsBefore = c.errors;
+  const t0 = performance.now();
+  (e.spec.handler as (c: Client, a: string[]) => void)(c, argv);
+  const us = (performance.now() - t0) * 1000;
+  srv.noTouch = false;
+  const st = e.stats;
+  st.calls++;
+  st.usec += us;
+  if (c.errors !== errorsBefore) st.failed++;
+  srv.stats.totalCommands++;
+  c.lastCmd = e.fullName;
+  if (srv.gate.afterCall !== null) srv.gate.afterCall(c, e, argv);
+}

@@ -1,0 +1,192 @@
+/* ==========================================================================
+ * Listener: TCP / unix-socket acceptors and the socket <-> Client glue.
+ *
+ * Per read batch: feed the parser, run every complete command, flush the
+ * reply buffer once. Admission rules follow Redis: maxclients, protected
+ * mode (no password + non-loopback peer => DENIED), and the query buffer
+ * limit. A client whose pending output grows past OUTPUT_PAUSE stops being
+ * read until the socket drains, so a client that never reads cannot make the
+ * server buffer without bound.
+ * ========================================================================== */
+
+import * as net from 'node:net';
+import * as fs from 'node:fs';
+import type { ReplySink } from '../protocol/writer';
+import { Client, CF } from './client';
+import { processInput, isLocalClient } from './dispatch';
+import type { Server } from './server';
+
+/** Stop reading from a client while this many reply bytes wait in its socket. */
+const OUTPUT_PAUSE = 256 * 1024 * 1024;
+
+export const DENIED_PROTECTED =
+  '-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. ' +
+  'In this mode connections are only accepted from the loopback interface. ' +
+  'If you want to connect from external computers to Redis you may adopt one of the following solutions: ' +
+  "1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. " +
+  '2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to \'no\', and then restarting the server. ' +
+  '3) If you started the server manually just for testing, restart it with the \'--protected-mode no\' option. ' +
+  '4) Set up an authentication password for the default user. ' +
+  'NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n';
+
+/** Reply sink over a socket; reports whether the kernel took the bytes synchronously. */
+class SocketSink implements ReplySink {
+  constructor(private readonly socket: net.Socket, private readonly srv: Server) {}
+  write(buf: Buffer): boolean {
+    const s = this.socket;
+    if (s.destroyed) return true;
+    this.srv.stats.netOutput += buf.length;
+    s.write(buf);
+    return s.writableLength === 0;
+  }
+}
+
+/** Format a socket address as Redis does: "ip:port" (IPv6 without brackets). */
+function fmtAddr(ip: string | undefined, port: number | undefined): string {
+  return `${ip ?? '?'}:${port ?? 0}`;
+}
+
+export class Listener {
+  readonly servers: net.Server[] = [];
+  /** Actually bound TCP port (port 0 resolves here). */
+  port = 0;
+
+  constructor(private readonly srv: Server) {}
+
+  /**
+   * Bind every `bind` address on `port` (and the unix socket if set).
+   * Addresses prefixed with '-' are optional, as in Redis. Rejects with the
+   * address that failed, so main.ts can report it the way Redis does.
+   */
+  async listen(): Promise<void> {
+    const cfg = this.srv.config;
+    let port = cfg.port;
+    if (port !== 0 || cfg.bind.length > 0) {
+      for (const raw of cfg.bind) {
+        const optional = raw.startsWith('-');
+        let addr = optional ? raw.slice(1) : raw;
+        if (addr === '*') addr = '0.0.0.0';
+        else if (addr === '::*') addr = '::';
+        try {
+          const s = await this.listenOne({ host: addr, port, ipv6Only: addr.includes(':') });
+          const a = s.address();
+          if (a !== null && typeof a === 'object' && port === 0) port = a.port;
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          if (optional && (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT' || code === 'EINVAL')) continue;
+          await this.close();
+          throw Object.assign(err as Error, { bindAddr: addr, bindPort: port });
+        }
+      }
+    }
+    this.port = port;
+    cfg.port = port;
+    if (cfg.unixsocket !== '') {
+      try { fs.unlinkSync(cfg.unixsocket); } catch { /* not there */ }
+      await this.listenOne({ path: cfg.unixsocket });
+      if (cfg.unixsocketperm) fs.chmodSync(cfg.unixsocket, cfg.unixsocketperm);
+    }
+  }
+
+  private listenOne(opts: net.ListenOptions): Promise<net.Server> {
+    return new Promise((resolve, reject) => {
+      const s = net.createServer({ noDelay: true }, (sock) => this.accept(sock, opts.path !== undefined));
+      s.maxConnections = Infinity;
+      const onErr = (e: Error) => reject(e);
+      s.once('error', onErr);
+      s.listen({ ...opts, backlog: this.srv.config.tcpBacklog }, () => {
+        s.removeListener('error', onErr);
+        s.on('error', (e) => this.srv.log.warning(`Listener error: ${e.message}`));
+        this.servers.push(s);
+        resolve(s);
+      });
+    });
+  }
+
+  /** Stop accepting; existing sockets are closed by the server. */
+  close(): Promise<void> {
+    const all = this.servers.splice(0).map((s) => new Promise<void>((r) => s.close(() => r())));
+    return Promise.all(all).then(() => undefined);
+  }
+
+  /** Admission and wiring of a new connection. */
+  private accept(sock: net.Socket, unix: boolean): void {
+    const srv = this.srv;
+    sock.on('error', () => { /* reported through 'close' */ });
+    if (srv.shuttingDown) {
+      sock.destroy();
+      return;
+    }
+    if (srv.clients.size >= srv.config.maxclients) {
+      srv.stats.rejectedConnections++;
+      sock.end('-ERR max number of clients reached\r\n');
+      return;
+    }
+    const sink = new SocketSink(sock, srv);
+    const c = new Client(srv, sock, sink, srv.dbs[0]);
+    if (unix) {
+      c.flags |= CF.UNIX_SOCKET;
+      c.addr = `${srv.config.unixsocket}:0`;
+      c.laddr = `${srv.config.unixsocket}:0`;
+    } else {
+      c.addr = fmtAddr(sock.remoteAddress, sock.remotePort);
+      c.laddr = fmtAddr(sock.localAddress, sock.localPort);
+    }
+    const h = (sock as unknown as { _handle?: { fd?: number } })._handle;
+    c.fd = h?.fd ?? -1;
+    if (srv.config.protectedMode && srv.config.requirepass === '' && !isLocalClient(c)) {
+      srv.stats.rejectedConnections++;
+      sock.end(DENIED_PROTECTED);
+      return;
+    }
+    if (!unix && srv.config.tcpKeepalive > 0) sock.setKeepAlive(true, srv.config.tcpKeepalive * 1000);
+    srv.stats.totalConnections++;
+    srv.clients.set(c.id, c);
+    sock.on('data', (chunk: Buffer) => onData(c, chunk));
+    sock.on('drain', () => onDrain(c));
+    sock.on('close', () => srv.unlinkClient(c));
+  }
+}
+
+/** One read batch: parse, execute, flush once. */
+function onData(c: Client, chunk: Buffer): void {
+  const srv = c.server;
+  const n = chunk.length;
+  c.netIn += n;
+  srv.stats.netInput += n;
+  srv.stats.totalReadsProcessed++;
+  c.lastInteraction = Date.now();
+  c.parser.feed(chunk);
+  if (c.parser.buffered > srv.config.clientQueryBufferLimit) {
+    srv.stats.clientQueryBufferLimitDisconnections++;
+    srv.log.warning(`Closing client that reached max query buffer length: addr=${c.addr} qbuf=${c.parser.buffered}`);
+    srv.closeClient(c);
+    return;
+  }
+  processInput(c);
+  afterBatch(c);
+}
+
+/** Flush replies and apply close-after-reply / output back-pressure. */
+export function afterBatch(c: Client): void {
+  c.w.flush();
+  const s = c.socket;
+  if (s === null) return;
+  if (c.flags & CF.CLOSE_AFTER_REPLY) {
+    s.end();
+    c.server.unlinkClient(c);
+    return;
+  }
+  if (s.writableLength > OUTPUT_PAUSE && !c.readPaused) {
+    c.readPaused = true;
+    s.pause();
+  }
+}
+
+function onDrain(c: Client): void {
+  if (!c.readPaused) return;
+  c.readPaused = false;
+  c.socket?.resume();
+  processInput(c);
+  afterBatch(c);
+}

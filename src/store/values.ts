@@ -1,0 +1,96 @@
+/* ==========================================================================
+ * Value representation.
+ *
+ * A keyspace value is either a JS string (a Redis string; latin1, one char
+ * per byte: compact, immutable, cheap to compare and to write to a socket) or
+ * an RObj subclass for everything else. Strings that commands mutate in place
+ * (APPEND, SETRANGE, SETBIT, BITFIELD) become a RawString: a growable Buffer,
+ * which is also what Redis reports as the `raw` encoding after such commands.
+ * Every type will be serialised to RDB, so each RObj keeps its data in plain
+ * fields (no closures, no hidden state).
+ * ========================================================================== */
+
+import { parseInt64 } from '../protocol/numbers';
+
+/** Redis's RDB/object type ids. */
+export const enum ObjType {
+  STRING = 0,
+  LIST = 1,
+  SET = 2,
+  ZSET = 3,
+  HASH = 4,
+  STREAM = 6,
+}
+
+export const TYPE_NAMES: readonly string[] = ['string', 'list', 'set', 'zset', 'hash', 'none', 'stream'];
+
+/** Base class of non-primitive values. */
+export abstract class RObj {
+  abstract readonly type: ObjType;
+  /** OBJECT ENCODING name, following Redis's rules for the same data. */
+  abstract encoding(): string;
+}
+
+/** A mutable string value: bytes [0, len) of buf; capacity grows geometrically. */
+export class RawString extends RObj {
+  readonly type = ObjType.STRING;
+  buf: Buffer;
+  len: number;
+  constructor(buf: Buffer, len: number) {
+    super();
+    this.buf = buf;
+    this.len = len;
+  }
+  encoding(): string {
+    return 'raw';
+  }
+  /** Ensure capacity for `n` bytes, zero-filling new space up to n (SETRANGE/SETBIT semantics). */
+  grow(n: number): void {
+    if (n > this.buf.length) {
+      const cap = n < 1024 * 1024 ? Math.max(n * 2, 16) : n + 1024 * 1024;
+      const nb = Buffer.alloc(cap);
+      this.buf.copy(nb, 0, 0, this.len);
+      this.buf = nb;
+    } else if (n > this.len) {
+      this.buf.fill(0, this.len, n);
+    }
+    if (n > this.len) this.len = n;
+  }
+  override toString(): string {
+    return this.buf.toString('latin1', 0, this.len);
+  }
+  static from(s: string, extra = 0): RawString {
+    const b = Buffer.alloc(s.length + extra);
+    b.latin1Write(s, 0);
+    return new RawString(b, s.length);
+  }
+}
+
+export type Value = string | RObj;
+
+/** True if `v` is a Redis string (either representation). */
+export function isString(v: Value): v is string | RawString {
+  return typeof v === 'string' || v instanceof RawString;
+}
+
+/** Redis type id of a value. */
+export function typeOf(v: Value): ObjType {
+  return typeof v === 'string' ? ObjType.STRING : v.type;
+}
+
+/** The bytes of a string value as a latin1 string. */
+export function strValue(v: string | RawString): string {
+  return typeof v === 'string' ? v : v.toString();
+}
+
+/** Byte length of a string value. */
+export function strLen(v: string | RawString): number {
+  return typeof v === 'string' ? v.length : v.len;
+}
+
+/** OBJECT ENCODING of any value. */
+export function encodingOf(v: Value): string {
+  if (typeof v !== 'string') return v.encoding();
+  if (v.length <= 20 && parseInt64(v) !== null) return 'int';
+  return v.length <= 44 ? 'embstr' : 'raw';
+}

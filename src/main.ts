@@ -12,7 +12,7 @@
 
 import * as fs from 'node:fs';
 import { Config } from './config/table';
-import { ConfigError, loadConfigFile, loadConfigText, parseCommandLine } from './config/loader';
+import { ConfigError, loadServerConfig, parseCommandLine } from './config/loader';
 import { Server, REDIS_VERSION, RESPITE_VERSION } from './server/server';
 import { Logger, Level } from './server/log';
 
@@ -43,10 +43,11 @@ async function main(): Promise<void> {
   if (args.length === 1 && (args[0] === '-h' || args[0] === '--help')) usage();
 
   const cfg = new Config();
-  const { file, options } = parseCommandLine(args);
+  const cl = parseCommandLine(args);
+  const file = cl.file;
   try {
-    if (file !== null) loadConfigFile(cfg, file);
-    if (options !== '') loadConfigText(cfg, options, 'the command line');
+    // file + stdin + options parsed as one text, as Redis does (same line numbers in errors)
+    loadServerConfig(cfg, cl);
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(e.format(REDIS_VERSION));

@@ -34,6 +34,12 @@ export type FindKeys =
   | { type: 'keynum'; keynumidx: number; firstkey: number; step: number }
   | { type: 'unknown' };
 
+/** A key position found in an argv, with the access flags Redis reports for it. */
+export interface KeyRef {
+  readonly pos: number;
+  readonly flags: readonly KeySpecFlag[];
+}
+
 export interface KeySpec {
   readonly notes?: string;
   readonly flags: readonly KeySpecFlag[];
@@ -83,9 +89,11 @@ export interface CommandSpec {
   readonly handler?: Handler;
   readonly subcommands?: readonly CommandSpec[];
   /**
-   * Custom key extraction for commands whose keys the key specs cannot
-   * locate exactly (movablekeys with 'unknown' specs, e.g. SORT).
-   * Returns argv indexes of the keys.
+   * Custom key extraction (Redis's getkeys_proc), used when the key specs
+   * cannot locate the keys exactly: 'unknown' or incomplete specs (SORT,
+   * MIGRATE), specs that fail on this argv, or `variable_flags` specs (SET,
+   * BITFIELD). Returns argv indexes of the keys; a plain number takes the
+   * flags of key spec 0, a KeyRef carries its own flags (see keys.ts).
    */
-  readonly getKeys?: (argv: readonly string[]) => number[];
+  readonly getKeys?: (argv: readonly string[]) => readonly (number | KeyRef)[];
 }

@@ -7,8 +7,9 @@
  * inconsistency (fail fast at start-up, and in the meta-test).
  * ========================================================================== */
 
-import type { CommandFlag, CommandSpec, KeySpec } from './spec';
+import type { ArgDoc, CommandFlag, CommandSpec, KeySpec } from './spec';
 import { FAMILIES } from './families';
+import type { LatencyHistogram } from '../server/histogram';
 
 /** Flag bits for the gatekeeper's checks. */
 export const enum CMD {
@@ -42,6 +43,17 @@ const FLAG_BITS: Partial<Record<CommandFlag, number>> = {
   protected: CMD.PROTECTED, no_mandatory_keys: CMD.NO_MANDATORY_KEYS,
 };
 
+/**
+ * Command flags in the order Redis prints them in COMMAND INFO (its flag
+ * name table). may_replicate, sentinel, only_sentinel and protected are
+ * never shown, as in Redis.
+ */
+export const FLAG_ORDER: readonly CommandFlag[] = [
+  'write', 'readonly', 'denyoom', 'module', 'admin', 'pubsub', 'noscript', 'blocking', 'loading', 'stale',
+  'skip_monitor', 'skip_slowlog', 'asking', 'fast', 'no_auth', 'no_mandatory_keys', 'no_async_loading',
+  'no_multi', 'movablekeys', 'allow_busy',
+];
+
 /** ACL categories in Redis's canonical order (COMMAND INFO lists them in this order). */
 export const ACL_CATEGORIES = [
   'keyspace', 'read', 'write', 'set', 'sortedset', 'list', 'hash', 'string', 'bitmap',
@@ -55,6 +67,8 @@ export class CommandStats {
   usec = 0;
   rejected = 0;
   failed = 0;
+  /** Latency histogram (INFO latencystats), allocated on the first recorded call. */
+  hist: LatencyHistogram | null = null;
 }
 
 /** A command as the server uses it: the spec plus everything derived from it. */
@@ -68,6 +82,8 @@ export class CommandEntry {
   readonly lastKey: number;
   readonly keyStep: number;
   readonly movableKeys: boolean;
+  /** Visible flags for COMMAND INFO, in Redis's order (movablekeys included when derived). */
+  readonly flagNames: readonly CommandFlag[];
   readonly subs: Map<string, CommandEntry> | null;
   readonly stats = new CommandStats();
 
@@ -82,6 +98,7 @@ export class CommandEntry {
     this.movableKeys = range.movable || spec.flags.includes('movablekeys');
     if (this.movableKeys) bits |= CMD.MOVABLE_KEYS;
     this.flagBits = bits;
+    this.flagNames = FLAG_ORDER.filter((f) => (f === 'movablekeys' ? this.movableKeys : spec.flags.includes(f)));
     this.aclCategories = implicitCategories(spec);
     if (spec.subcommands !== undefined) {
       this.subs = new Map();
@@ -149,19 +166,43 @@ function legacyRange(specs: readonly KeySpec[]): { first: number; last: number; 
 /** The table: lower-case name -> entry. */
 export class CommandTable {
   readonly commands = new Map<string, CommandEntry>();
+  /**
+   * Lookup index holding both the lower- and upper-case spelling of every
+   * name, so the usual client spellings ("GET", "get") hit on the first probe
+   * and only mixed case pays for toLowerCase().
+   */
+  private readonly byName = new Map<string, CommandEntry>();
 
   constructor(specs: readonly CommandSpec[]) {
     for (const s of specs) {
       validate(s, null);
       if (this.commands.has(s.name)) throw new Error(`command table: duplicate command ${s.name}`);
-      this.commands.set(s.name, new CommandEntry(s, null));
+      const e = new CommandEntry(s, null);
+      this.commands.set(s.name, e);
+      this.byName.set(s.name, e);
+      this.byName.set(s.name.toUpperCase(), e);
     }
   }
 
   /** Look up a top-level command by name, any case. */
   lookup(name: string): CommandEntry | undefined {
-    const e = this.commands.get(name);
+    const e = this.byName.get(name);
     return e !== undefined ? e : this.commands.get(name.toLowerCase());
+  }
+
+  /**
+   * Look up "name" or "container|sub" (any case) like Redis's
+   * lookupCommandBySds: a name with a '|' must name an existing subcommand
+   * of a container; more than one '|' never matches.
+   */
+  lookupFullName(full: string): CommandEntry | undefined {
+    const bar = full.indexOf('|');
+    if (bar < 0) return full.length > 0 ? this.lookup(full) : undefined;
+    if (full.indexOf('|', bar + 1) >= 0) return undefined;
+    const base = this.lookup(full.slice(0, bar));
+    if (base === undefined || base.subs === null) return undefined;
+    const sub = full.slice(bar + 1);
+    return base.subs.get(sub) ?? base.subs.get(sub.toLowerCase());
   }
 
   /** Every entry including subcommands (stats, COMMAND LIST). */
@@ -178,13 +219,55 @@ function validate(s: CommandSpec, parent: CommandSpec | null): void {
   if (s.name !== s.name.toLowerCase()) throw new Error(`command table: ${where} name must be lower case`);
   if (s.arity === 0) throw new Error(`command table: ${where} arity 0`);
   if (s.subcommands === undefined && s.handler === undefined) throw new Error(`command table: ${where} has no handler`);
-  if (s.subcommands !== undefined && s.handler !== undefined) throw new Error(`command table: ${where} container with handler`);
+  // A container runs its own handler only when called without a subcommand
+  // (COMMAND); one without a handler must never be callable that way.
+  if (s.subcommands !== undefined && s.handler === undefined && s.arity > -2 && s.arity < 2) {
+    throw new Error(`command table: ${where} container without handler must need a subcommand (arity)`);
+  }
+  if (parent !== null && s.subcommands !== undefined) throw new Error(`command table: ${where} nested subcommands`);
   if (s.flags.includes('write') && s.flags.includes('readonly')) throw new Error(`command table: ${where} write+readonly`);
   if (!s.summary || !s.since || !s.group) throw new Error(`command table: ${where} lacks docs`);
   for (const a of s.acl ?? []) {
     if (!(ACL_CATEGORIES as readonly string[]).includes(a)) throw new Error(`command table: ${where} bad ACL category ${a}`);
   }
-  for (const sub of s.subcommands ?? []) validate(sub, s);
+  const specs = s.keySpecs ?? [];
+  for (const k of specs) validateKeySpec(where, k);
+  checkArgs(where, s.arguments ?? [], specs.length);
+  const seen = new Set<string>();
+  for (const sub of s.subcommands ?? []) {
+    if (seen.has(sub.name)) throw new Error(`command table: ${where} duplicate subcommand ${sub.name}`);
+    seen.add(sub.name);
+    validate(sub, s);
+  }
+}
+
+/** Key specs must be well formed, as Redis asserts for its own table. */
+function validateKeySpec(where: string, k: KeySpec): void {
+  const bs = k.begin_search, fk = k.find_keys;
+  const bad = (why: string) => new Error(`command table: ${where} key spec ${why}`);
+  if (bs.type === 'index' && bs.index < 1) throw bad('index < 1');
+  if (bs.type === 'keyword' && (bs.keyword.length === 0 || bs.startfrom === 0)) throw bad('bad keyword search');
+  if (fk.type === 'range') {
+    if (fk.step < 1) throw bad('range step < 1');
+    if (fk.limit !== 0 && fk.lastkey !== -1) throw bad('range limit needs lastkey -1');
+  } else if (fk.type === 'keynum') {
+    if (fk.step < 1 || fk.keynumidx < 0 || fk.firstkey < 1) throw bad('bad keynum');
+  }
+  if ((bs.type === 'unknown') !== (fk.type === 'unknown')) throw bad('unknown begin_search needs unknown find_keys');
+}
+
+/** Argument docs: key_spec_index in range, oneof/block have children, others not. */
+function checkArgs(where: string, args: readonly ArgDoc[], nspecs: number): void {
+  for (const a of args) {
+    if (a.key_spec_index !== undefined && (a.key_spec_index < 0 || a.key_spec_index >= nspecs)) {
+      throw new Error(`command table: ${where} argument ${a.name} key_spec_index out of range`);
+    }
+    const container = a.type === 'oneof' || a.type === 'block';
+    if (container !== (a.arguments !== undefined)) {
+      throw new Error(`command table: ${where} argument ${a.name}: only oneof/block have arguments`);
+    }
+    if (a.arguments !== undefined) checkArgs(where, a.arguments, nspecs);
+  }
 }
 
 /** A fresh table of every family (one per server, so stats are per server). */

@@ -1,20 +1,38 @@
 /* ==========================================================================
  * The config table: every configuration parameter declared once.
  *
- * One declaration drives the redis.conf / command-line loader, CONFIG GET
- * (with globs), CONFIG SET (several pairs, atomically, with rollback) and
- * CONFIG REWRITE. Values live as typed fields of a Config object so the hot
- * path reads plain properties. Only parameters whose behaviour Respite
- * implements are declared: an unknown one is rejected as Redis rejects it.
+ * One declaration drives the redis.conf / command-line loader (loader.ts),
+ * CONFIG GET / SET (apply.ts) and CONFIG REWRITE (rewrite.ts). Values live
+ * as typed fields of a Config object so the hot path reads plain properties.
+ *
+ * Only parameters whose behaviour Respite implements are declared: an
+ * unknown one is rejected exactly as Redis rejects a parameter it does not
+ * know ("Bad directive..." in redis.conf, "Unknown option..." in CONFIG SET).
+ * Subsystems that add behaviour (persistence, eviction, notifications,
+ * encodings...) add their parameters here when they land.
+ *
+ * Parameter semantics follow Redis 7.0's standardConfig types:
+ *   bool    yes/no (any case)
+ *   int     strict int64 text (string2ll) within [min, max]
+ *   memory  memtoull ("1gb", "100mb", "5k", plain bytes) within [min, max]
+ *   octal   strtoll base 8 within [min, max]
+ *   enum    one of `values` (any case), stored lower case
+ *   string  any bytes; `emptyIsNull` ones read back as "" and are not
+ *           rewritten when empty
+ *   special own parse / format / rewrite (bind, dir, percentiles...)
+ * Error texts are Redis 7.0.15's, checked against the real server.
  * ========================================================================== */
 
-export type ParamType = 'bool' | 'int' | 'memory' | 'enum' | 'string' | 'special';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseDouble, parseInt64Big } from '../protocol/numbers';
+
+export type ParamType = 'bool' | 'int' | 'memory' | 'octal' | 'enum' | 'string' | 'special';
 
 /** Parsed values of every parameter (camelCase field per param). */
 export class Config {
   port = 6379;
   bind: string[] = ['127.0.0.1', '-::1'];
-  bindSourceAddr = '';
   unixsocket = '';
   unixsocketperm = 0;
   tcpBacklog = 511;
@@ -22,7 +40,6 @@ export class Config {
   requirepass = '';
   protectedMode = true;
   hz = 10;
-  dynamicHz = true;
   timeout = 0;
   tcpKeepalive = 300;
   maxclients = 10000;
@@ -30,22 +47,39 @@ export class Config {
   clientQueryBufferLimit = 1024 * 1024 * 1024;
   logfile = '';
   loglevel = 'notice';
-  syslogEnabled = false;
   pidfile = '';
   dir = process.cwd();
-  daemonize = false;
   enableDebugCommand = 'no';
   enableProtectedConfigs = 'no';
   activeExpireEffort = 1;
-  lazyfreeLazyUserDel = false;
-  lazyfreeLazyUserFlush = false;
   latencyTracking = true;
   latencyTrackingInfoPercentiles: number[] = [50, 99, 99.9];
+  // --- fields of parameters not declared yet (their behaviour is not implemented;
+  // the subsystems that implement them declare the parameter in PARAMS) ---
+  bindSourceAddr = '';
+  syslogEnabled = false;
+  daemonize = false;
+  dynamicHz = true;
+  lazyfreeLazyUserDel = false;
+  lazyfreeLazyUserFlush = false;
   crashLogEnabled = true;
   setProcTitle = true;
   procTitleTemplate = '{title} {listen-addr} {server-mode}';
   /** Test-only: DEBUG SET-ACTIVE-EXPIRE 0 turns the active cycle off. */
   activeExpireEnabled = true;
+  /**
+   * Exact values of integer parameters set beyond 2^53 (a JS number cannot
+   * hold them), so CONFIG GET / REWRITE print what was set.
+   */
+  readonly exact = new Map<string, bigint>();
+}
+
+/** Defaults, for CONFIG REWRITE (a parameter at its default is not appended). */
+export const DEFAULTS = new Config();
+
+/** A parse failure: Redis's reason text ("argument must be 'yes' or 'no'"). */
+export class ValueError {
+  constructor(readonly reason: string) {}
 }
 
 export interface ParamSpec {
@@ -55,139 +89,307 @@ export interface ParamSpec {
   readonly field: keyof Config;
   /** Cannot be changed with CONFIG SET. */
   readonly immutable?: boolean;
-  /** Protected config (enable-protected-configs). */
+  /** Protected config: CONFIG SET only if enable-protected-configs allows the client. */
   readonly protected?: boolean;
-  /** Hidden from CONFIG REWRITE if equal to default etc. */
-  readonly sensitive?: boolean;
-  readonly min?: number;
-  readonly max?: number;
+  /** Takes several arguments (redis.conf words, or CONFIG SET value split on spaces). */
+  readonly multiArg?: boolean;
+  /** String parameters: "" means unset (not rewritten). */
+  readonly emptyIsNull?: boolean;
+  /** Numeric bounds (inclusive). */
+  readonly min?: bigint;
+  readonly max?: bigint;
+  /** Unsigned C type in Redis: a negative value wraps to a huge one (fails the bounds). */
+  readonly unsigned?: boolean;
+  /** Enum values, in Redis's order (the error lists them). */
   readonly values?: readonly string[];
-  /** Special parse: returns the value or an error string (prefixed with '!'). */
-  readonly parse?: (args: string[]) => unknown;
-  /** Special format for CONFIG GET / REWRITE. */
+  /** Special parse: the value or a ValueError. */
+  readonly parse?: (args: string[], cfg: Config) => unknown;
+  /** Special CONFIG GET format. */
   readonly format?: (v: unknown) => string;
+  /**
+   * Special rewrite: the line to write (null: remove the parameter's lines)
+   * and whether it must be written even if absent from the file.
+   */
+  readonly rewrite?: (p: ParamSpec, cfg: Config) => { line: string | null; force: boolean };
 }
 
-const INT_MAX = 2147483647;
-const LLONG_MAX = Number.MAX_SAFE_INTEGER;
+const INT_MAX = 2147483647n;
+const UINT_MAX = 4294967295n;
+const LONG_MAX = 9223372036854775807n;
 
+/** Redis's "%f" then trimDoubleString: fixed 6 decimals, trailing zeros and dot removed. */
+export function formatPercentile(v: number): string {
+  let s = v.toFixed(6);
+  if (s.includes('.')) s = s.replace(/0+$/, '').replace(/\.$/, '');
+  return s;
+}
+
+/** Split a multi-argument CONFIG SET value as sdssplitlen(value, " ") does (empty tokens kept). */
+export function splitMultiArg(v: string): string[] {
+  return v.length === 0 ? [] : v.split(' ');
+}
+
+/** strerror() text for the errno codes a directory change can fail with. */
+function strerror(e: NodeJS.ErrnoException): string {
+  switch (e.code) {
+    case 'ENOENT': return 'No such file or directory';
+    case 'ENOTDIR': return 'Not a directory';
+    case 'EACCES': return 'Permission denied';
+    case 'ELOOP': return 'Too many levels of symbolic links';
+    case 'ENAMETOOLONG': return 'File name too long';
+    default: return e.message;
+  }
+}
+
+/** Quote a string the way sdscatrepr does (CONFIG REWRITE string values). */
+export function repr(s: string): string {
+  let out = '"';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 92 || c === 34) out += '\\' + s[i];
+    else if (c === 10) out += '\\n';
+    else if (c === 13) out += '\\r';
+    else if (c === 9) out += '\\t';
+    else if (c === 7) out += '\\a';
+    else if (c === 8) out += '\\b';
+    else if (c < 32 || c > 126) out += '\\x' + c.toString(16).padStart(2, '0');
+    else out += s[i];
+  }
+  return out + '"';
+}
+
+/** bind: up to 16 addresses; a single "" means none (Redis's setConfigBindOption). */
+function parseBind(args: string[]): unknown {
+  if (args.length > 16) return new ValueError('Too many bind addresses specified.');
+  if (args.length === 1 && args[0] === '') return [];
+  return args.slice();
+}
+
+/** bind rewrite: nothing when at the default, else the addresses unquoted (`bind ""` when none). */
+function rewriteBind(p: ParamSpec, cfg: Config): { line: string | null; force: boolean } {
+  const b = cfg.bind;
+  const isDefault = b.length === DEFAULTS.bind.length && b.every((x, i) => x === DEFAULTS.bind[i]);
+  if (isDefault) return { line: null, force: false };
+  return { line: `${p.name} ${b.length > 0 ? b.join(' ') : '""'}`, force: true };
+}
+
+/**
+ * dir: like Redis's chdir, the directory must exist and be searchable;
+ * relative paths resolve against the current `dir`. Respite records the
+ * absolute path instead of changing the process's working directory (one
+ * process may host several servers); persistence files are placed there.
+ */
+function parseDir(args: string[], cfg: Config): unknown {
+  if (args.length !== 1) return new ValueError('wrong number of arguments');
+  const target = path.resolve(cfg.dir, args[0]);
+  try {
+    if (!fs.statSync(target).isDirectory()) return new ValueError('Not a directory');
+    fs.accessSync(target, fs.constants.X_OK);
+  } catch (e) {
+    return new ValueError(strerror(e as NodeJS.ErrnoException));
+  }
+  return target;
+}
+
+/** latency-tracking-info-percentiles: doubles in [0, 100]; a single "" means none. */
+function parsePercentiles(args: string[]): unknown {
+  if (args.length === 1 && args[0] === '') return [];
+  const out: number[] = [];
+  for (const a of args) {
+    const v = parseDouble(a);
+    if (v === null) return new ValueError('Invalid latency-tracking-info-percentiles parameters');
+    if (v > 100 || v < 0) return new ValueError('latency-tracking-info-percentiles parameters should sit between [0.0,100.0]');
+    out.push(v);
+  }
+  return out;
+}
+
+/** Percentiles are always rewritten (`""` when empty) so the defaults do not come back. */
+function rewritePercentiles(p: ParamSpec, cfg: Config): { line: string | null; force: boolean } {
+  const v = cfg.latencyTrackingInfoPercentiles;
+  const body = v.length === 0 ? ' ""' : v.map((x) => ' ' + formatPercentile(x)).join('');
+  return { line: p.name + body, force: true };
+}
+
+const ENABLE_VALUES = ['no', 'yes', 'local'] as const;
+
+/** Every parameter Respite implements. */
 export const PARAMS: readonly ParamSpec[] = [
-  { name: 'port', type: 'int', field: 'port', min: 0, max: 65535 },
-  {
-    name: 'bind', type: 'special', field: 'bind',
-    parse: (args) => (args.length === 1 ? args[0].split(' ').filter((x) => x !== '') : args),
-    format: (v) => (v as string[]).join(' '),
-  },
-  { name: 'bind-source-addr', type: 'string', field: 'bindSourceAddr' },
-  { name: 'unixsocket', type: 'string', field: 'unixsocket', immutable: true },
-  { name: 'unixsocketperm', type: 'special', field: 'unixsocketperm', immutable: true,
-    parse: (a) => { const v = parseInt(a[0], 8); return Number.isNaN(v) || v < 0 || v > 0o777 ? '!Invalid socket file permissions' : v; },
-    format: (v) => (v as number).toString(8) },
-  { name: 'tcp-backlog', type: 'int', field: 'tcpBacklog', immutable: true, min: 0, max: INT_MAX },
-  { name: 'databases', type: 'int', field: 'databases', immutable: true, min: 1, max: INT_MAX },
-  { name: 'requirepass', type: 'string', field: 'requirepass', sensitive: true },
+  // --- booleans ---
   { name: 'protected-mode', type: 'bool', field: 'protectedMode' },
-  { name: 'hz', type: 'int', field: 'hz', min: 0, max: INT_MAX },
-  { name: 'dynamic-hz', type: 'bool', field: 'dynamicHz' },
-  { name: 'timeout', type: 'int', field: 'timeout', min: 0, max: INT_MAX },
-  { name: 'tcp-keepalive', type: 'int', field: 'tcpKeepalive', min: 0, max: INT_MAX },
-  { name: 'maxclients', type: 'int', field: 'maxclients', min: 1, max: INT_MAX },
-  { name: 'proto-max-bulk-len', type: 'memory', field: 'protoMaxBulkLen', min: 1024 * 1024, max: LLONG_MAX },
-  { name: 'client-query-buffer-limit', type: 'memory', field: 'clientQueryBufferLimit', min: 1024 * 1024, max: LLONG_MAX },
-  { name: 'logfile', type: 'string', field: 'logfile', immutable: true },
-  { name: 'loglevel', type: 'enum', field: 'loglevel', values: ['debug', 'verbose', 'notice', 'warning', 'nothing'] },
-  { name: 'syslog-enabled', type: 'bool', field: 'syslogEnabled', immutable: true },
-  { name: 'pidfile', type: 'string', field: 'pidfile', immutable: true },
-  { name: 'dir', type: 'string', field: 'dir', protected: true },
-  { name: 'daemonize', type: 'bool', field: 'daemonize', immutable: true },
-  { name: 'enable-debug-command', type: 'enum', field: 'enableDebugCommand', immutable: true, values: ['no', 'yes', 'local'] },
-  { name: 'enable-protected-configs', type: 'enum', field: 'enableProtectedConfigs', immutable: true, values: ['no', 'yes', 'local'] },
-  { name: 'active-expire-effort', type: 'int', field: 'activeExpireEffort', min: 1, max: 10 },
-  { name: 'lazyfree-lazy-user-del', type: 'bool', field: 'lazyfreeLazyUserDel' },
-  { name: 'lazyfree-lazy-user-flush', type: 'bool', field: 'lazyfreeLazyUserFlush' },
   { name: 'latency-tracking', type: 'bool', field: 'latencyTracking' },
+  // --- strings ---
+  { name: 'unixsocket', type: 'string', field: 'unixsocket', immutable: true, emptyIsNull: true },
+  { name: 'pidfile', type: 'string', field: 'pidfile', immutable: true, emptyIsNull: true },
+  { name: 'logfile', type: 'string', field: 'logfile', immutable: true },
+  { name: 'requirepass', type: 'string', field: 'requirepass', emptyIsNull: true },
+  // --- enums ---
+  { name: 'loglevel', type: 'enum', field: 'loglevel', values: ['debug', 'verbose', 'notice', 'warning'] },
+  { name: 'enable-protected-configs', type: 'enum', field: 'enableProtectedConfigs', immutable: true, values: ENABLE_VALUES },
+  { name: 'enable-debug-command', type: 'enum', field: 'enableDebugCommand', immutable: true, values: ENABLE_VALUES },
+  // --- integers ---
+  { name: 'databases', type: 'int', field: 'databases', immutable: true, min: 1n, max: INT_MAX },
+  { name: 'port', type: 'int', field: 'port', min: 0n, max: 65535n },
+  { name: 'tcp-keepalive', type: 'int', field: 'tcpKeepalive', min: 0n, max: INT_MAX },
+  { name: 'timeout', type: 'int', field: 'timeout', min: 0n, max: INT_MAX },
+  { name: 'tcp-backlog', type: 'int', field: 'tcpBacklog', immutable: true, min: 0n, max: INT_MAX },
+  { name: 'active-expire-effort', type: 'int', field: 'activeExpireEffort', min: 1n, max: 10n },
+  { name: 'hz', type: 'int', field: 'hz', min: 0n, max: INT_MAX },
+  { name: 'maxclients', type: 'int', field: 'maxclients', min: 1n, max: UINT_MAX, unsigned: true },
+  { name: 'unixsocketperm', type: 'octal', field: 'unixsocketperm', immutable: true, min: 0n, max: 0o777n, unsigned: true },
+  { name: 'proto-max-bulk-len', type: 'memory', field: 'protoMaxBulkLen', min: 1024n * 1024n, max: LONG_MAX },
+  { name: 'client-query-buffer-limit', type: 'memory', field: 'clientQueryBufferLimit', min: 1024n * 1024n, max: LONG_MAX },
+  // --- special ---
+  {
+    name: 'dir', type: 'special', field: 'dir', protected: true, parse: parseDir,
+    rewrite: (p, cfg) => ({ line: `${p.name} ${repr(cfg.dir)}`, force: true }),
+  },
+  {
+    name: 'bind', type: 'special', field: 'bind', multiArg: true, parse: parseBind,
+    format: (v) => (v as string[]).join(' '), rewrite: rewriteBind,
+  },
   {
     name: 'latency-tracking-info-percentiles', type: 'special', field: 'latencyTrackingInfoPercentiles',
-    parse: (args) => {
-      const parts = args.length === 1 ? args[0].split(' ').filter((x) => x !== '') : args;
-      const out: number[] = [];
-      for (const p of parts) {
-        const v = Number(p);
-        if (p === '' || !Number.isFinite(v) || v < 0 || v > 100) return '!latency-tracking-info-percentiles: percentile must be between 0.0 and 100.0';
-        out.push(v);
-      }
-      return out;
-    },
-    format: (v) => (v as number[]).map((x) => String(x)).join(' '),
+    multiArg: true, parse: parsePercentiles,
+    format: (v) => (v as number[]).map(formatPercentile).join(' '), rewrite: rewritePercentiles,
   },
-  { name: 'crash-log-enabled', type: 'bool', field: 'crashLogEnabled', protected: false },
-  { name: 'set-proc-title', type: 'bool', field: 'setProcTitle', immutable: true },
-  { name: 'proc-title-template', type: 'string', field: 'procTitleTemplate' },
 ];
 
-/** Lookup by name or alias (lower case). */
-export const PARAM_BY_NAME: ReadonlyMap<string, ParamSpec> = (() => {
+/** Lookup by name or alias, any case. */
+const BY_NAME: ReadonlyMap<string, ParamSpec> = (() => {
   const m = new Map<string, ParamSpec>();
   for (const p of PARAMS) {
     m.set(p.name, p);
-    if (p.alias) m.set(p.alias, p);
+    if (p.alias !== undefined) m.set(p.alias, p);
   }
   return m;
 })();
 
-const MEM_UNITS: Record<string, number> = {
-  '': 1, b: 1, k: 1000, kb: 1024, m: 1000 * 1000, mb: 1024 * 1024, g: 1000 * 1000 * 1000, gb: 1024 * 1024 * 1024,
-};
+/** The parameter called `name` (or aliased so), any case. */
+export function lookupParam(name: string): ParamSpec | undefined {
+  return BY_NAME.get(name) ?? BY_NAME.get(name.toLowerCase());
+}
 
-/** Redis's memtoull: "1gb", "100mb", "5k"... Returns null if invalid. */
-export function parseMemory(s: string): number | null {
-  const m = /^(-?\d+)([a-zA-Z]*)$/.exec(s);
-  if (m === null) return null;
-  const mul = MEM_UNITS[m[2].toLowerCase()];
+const MEM_UNITS: Record<string, bigint> = {
+  '': 1n, b: 1n, k: 1000n, kb: 1024n, m: 1000n * 1000n, mb: 1024n * 1024n,
+  g: 1000n * 1000n * 1000n, gb: 1024n * 1024n * 1024n,
+};
+const ULLONG_MAX = 18446744073709551615n;
+
+/**
+ * Redis's memtoull: digits then an optional unit (b, k, kb, m, mb, g, gb;
+ * any case). No sign, no spaces; the digits may be empty (value 0).
+ * Returns null when invalid or above 2^64-1.
+ */
+export function parseMemory(s: string): bigint | null {
+  let i = 0;
+  while (i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+  const mul = MEM_UNITS[s.slice(i).toLowerCase()];
   if (mul === undefined) return null;
-  return parseInt(m[1], 10) * mul;
+  const digits = s.slice(0, i);
+  if (digits.length >= 128) return null;
+  const v = digits === '' ? 0n : BigInt(digits);
+  if (v > ULLONG_MAX / mul) return null;
+  return v * mul;
+}
+
+/** strtoll(s, 8) that must consume the whole string (leading spaces and a sign allowed). */
+function parseOctal(s: string): bigint | null {
+  const m = /^[ \t\n\v\f\r]*([+-]?)([0-7]*)$/.exec(s);
+  if (m === null) return null;
+  if (m[2] === '') return s === '' ? 0n : null; // no digits: only "" ends at the terminator
+  const v = BigInt('0o' + m[2]);
+  if (v > LONG_MAX) return null; // ERANGE
+  return m[1] === '-' ? -v : v;
 }
 
 /**
- * Parse one parameter's value. Returns the typed value, or a string starting
- * with '!' holding Redis's error text for the loader / CONFIG SET.
+ * Parse one parameter's value from its arguments (one, except multiArg).
+ * Returns the typed value, or a ValueError with Redis's reason text.
  */
-export function parseParam(p: ParamSpec, args: string[]): unknown {
-  if (p.type === 'special') return p.parse!(args);
-  if (args.length !== 1) return '!wrong number of arguments';
-  const v = args[0];
+export function parseParam(p: ParamSpec, args: string[], cfg: Config): unknown {
+  if (p.parse !== undefined) return p.parse(args, cfg);
+  const v = args[0] ?? '';
   switch (p.type) {
     case 'bool': {
       const l = v.toLowerCase();
       if (l === 'yes') return true;
       if (l === 'no') return false;
-      return "!argument must be 'yes' or 'no'";
+      return new ValueError("argument must be 'yes' or 'no'");
     }
     case 'enum': {
       const l = v.toLowerCase();
       if (p.values!.includes(l)) return l;
-      return '!argument(s) must be one of the following: ' + p.values!.join(', ');
+      return new ValueError('argument(s) must be one of the following: ' + p.values!.join(', '));
     }
     case 'int':
-    case 'memory': {
-      let n: number | null;
-      if (p.type === 'memory') n = parseMemory(v);
-      else n = /^-?\d+$/.test(v) ? parseInt(v, 10) : null;
-      if (n === null) return '!argument couldn\'t be parsed into an integer';
-      if ((p.min !== undefined && n < p.min) || (p.max !== undefined && n > p.max)) {
-        return `!argument must be between ${p.min} and ${p.max} inclusive`;
+    case 'memory':
+    case 'octal': {
+      let n: bigint | null;
+      if (p.type === 'memory') {
+        n = parseMemory(v);
+        if (n === null) return new ValueError('argument must be a memory value');
+        // memtoull's unsigned result read back as a signed long long
+        if (n > LONG_MAX) n -= 1n << 64n;
+      } else if (p.type === 'octal') {
+        n = parseOctal(v);
+        if (n === null) return new ValueError("argument couldn't be parsed as an octal number");
+      } else {
+        n = parseInt64Big(v);
+        if (n === null) return new ValueError("argument couldn't be parsed into an integer");
+      }
+      const min = p.min!, max = p.max!;
+      // Unsigned configs (maxclients, unixsocketperm) see a negative value as huge.
+      const cmp = p.unsigned === true && n < 0n ? n + (1n << 64n) : n;
+      if (cmp < min || cmp > max) {
+        const f = (x: bigint) => (p.type === 'octal' ? x.toString(8) : x.toString());
+        return new ValueError(`argument must be between ${f(min)} and ${f(max)} inclusive`);
       }
       return n;
     }
     case 'string':
       return v;
+    default:
+      return new ValueError('wrong number of arguments');
   }
 }
 
-/** Format a value for CONFIG GET. */
+/** Store a parsed value (bigint for numeric types) into cfg. */
+export function storeParam(p: ParamSpec, cfg: Config, value: unknown): void {
+  const rec = cfg as unknown as Record<string, unknown>;
+  if (typeof value === 'bigint') {
+    const n = Number(value);
+    if (Number.isSafeInteger(n)) cfg.exact.delete(p.name);
+    else cfg.exact.set(p.name, value);
+    rec[p.field] = n;
+  } else {
+    rec[p.field] = value;
+  }
+}
+
+/** Current value as CONFIG GET prints it. */
 export function formatParam(p: ParamSpec, cfg: Config): string {
-  const v = cfg[p.field] as unknown;
+  const v = (cfg as unknown as Record<string, unknown>)[p.field];
   if (p.format !== undefined) return p.format(v);
-  if (p.type === 'bool') return v ? 'yes' : 'no';
-  return String(v);
+  switch (p.type) {
+    case 'bool':
+      return v ? 'yes' : 'no';
+    case 'octal':
+      return (v as number).toString(8);
+    case 'int':
+    case 'memory': {
+      const big = cfg.exact.get(p.name);
+      if (big !== undefined && Number(big) === v) return big.toString();
+      return String(v);
+    }
+    default:
+      return String(v);
+  }
+}
+
+/** True if `a` and `b` hold the same value of parameter p (CONFIG SET skips unchanged ones' side effects). */
+export function sameValue(p: ParamSpec, a: unknown, b: unknown): boolean {
+  if (p.type === 'special') return false; // Redis's special setters always report a change
+  if (typeof a === 'bigint') return Number(a) === b;
+  return a === b;
 }

@@ -104,7 +104,7 @@ export class RequestParser {
       }
       if (this.buf[this.pos] !== 0x2a /* '*' */) return this.parseInline();
       this.inline = false;
-      const cr = this.buf.indexOf(13, this.pos);
+      const cr = findLineEnd(this.buf, this.pos, 13);
       if (cr < 0) {
         if (this.buf.length - this.pos > PROTO_INLINE_MAX_SIZE) this.error = ERR_BIG_MBULK;
         return null;
@@ -137,14 +137,16 @@ export class RequestParser {
       }
       if (this.bulkLen < 0) {
         if (this.pos >= buf.length) return null;
-        const cr = buf.indexOf(13, this.pos);
+        const cr = findLineEnd(buf, this.pos, 13);
         if (cr < 0) {
           if (buf.length - this.pos > PROTO_INLINE_MAX_SIZE) this.error = ERR_BIG_BULK;
           return null;
         }
         if (cr + 1 >= buf.length) return null;
         if (buf[this.pos] !== 0x24 /* '$' */) {
-          this.error = "ERR Protocol error: expected '$', got '" + String.fromCharCode(buf[this.pos]) + "'";
+          // Redis's error formatting turns CR / LF into spaces.
+          const got = buf[this.pos] === 13 || buf[this.pos] === 10 ? 32 : buf[this.pos];
+          this.error = "ERR Protocol error: expected '$', got '" + String.fromCharCode(got) + "'";
           return null;
         }
         const ll = parseLL(buf, this.pos + 1, cr);
@@ -178,7 +180,7 @@ export class RequestParser {
   /** Inline command: one line, split like sdssplitargs (quotes and escapes). */
   private parseInline(): string[] | null {
     const buf = this.buf;
-    const nl = buf.indexOf(10, this.pos);
+    const nl = findLineEnd(buf, this.pos, 10);
     if (nl < 0) {
       if (buf.length - this.pos > PROTO_INLINE_MAX_SIZE) this.error = ERR_BIG_INLINE;
       return null;
@@ -195,6 +197,20 @@ export class RequestParser {
 }
 
 const EMPTY_ARGV: string[] = [];
+
+/**
+ * Index of byte `ch` at or after `from`, or -1 when absent — or when a NUL
+ * byte comes before it: Redis looks for line ends with strchr() on the query
+ * buffer, which stops at a NUL, so such a line never completes (it waits,
+ * then fails with the "too big" error once past 64 KB). Only control lines
+ * and inline requests are searched this way, never bulk payloads.
+ */
+function findLineEnd(buf: Buffer, from: number, ch: number): number {
+  const i = buf.indexOf(ch, from);
+  if (i < 0) return -1;
+  for (let j = from; j < i; j++) if (buf[j] === 0) return -1;
+  return i;
+}
 
 /** Strict signed decimal parse of buf[start, end) like Redis's string2ll; null if invalid. */
 export function parseLL(buf: Buffer, start: number, end: number): number | null {

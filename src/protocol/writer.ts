@@ -62,7 +62,9 @@ export class ReplyWriter {
       this.lent = false;
     } else if (this.len + n > c.length) {
       const used = this.len - this.start;
-      const next = takeChunk(used + n);
+      // Grow geometrically: a batch of many large replies (100k pipelined
+      // GETs of 10 KB) must not re-copy everything pending on every reply.
+      const next = takeChunk(used > 0 ? Math.max(used + n, 2 * c.length) : n);
       if (used > 0) c.copy(next, 0, this.start, this.len);
       // The old chunk may still be referenced by the sink; never pool it.
       c = this.chunk = next;

@@ -32,6 +32,14 @@ export const enum CF {
   PUSHING = 1 << 13,
   /** Captured pseudo-client (no socket). */
   FAKE = 1 << 14,
+  /** Command held by CLIENT PAUSE (Redis's BLOCKED_POSTPONE): input is not processed. */
+  POSTPONED = 1 << 15,
+  /** Replica link / our master link (CLIENT LIST flags S, M; TYPE filters). */
+  SLAVE = 1 << 16,
+  MASTER = 1 << 17,
+  /** Tracking in BCAST mode / redirect target gone (CLIENT LIST flags B, R). */
+  TRACKING_BCAST = 1 << 18,
+  TRACKING_BROKEN_REDIR = 1 << 19,
 }
 
 export const enum ReplyMode {
@@ -56,6 +64,8 @@ export class Client {
   replyMode = ReplyMode.ON;
   /** Set by CLIENT REPLY SKIP: suppress the reply of the next command only. */
   skipNext = false;
+  /** Set by CLIENT REPLY ON: its own +OK goes out even though the command ran with replies off. */
+  replyOnNow = false;
   /** Remote "ip:port" and local "ip:port" (CLIENT LIST addr / laddr). */
   addr = '';
   laddr = '';
@@ -78,6 +88,22 @@ export class Client {
   obufSoftSince = 0;
   /** Total bytes received (INFO total_net_input_bytes). */
   netIn = 0;
+  /**
+   * Counters other families keep up to date for CLIENT LIST / INFO: pub/sub
+   * subscriptions (sub, psub, ssub), queued MULTI commands and their argv
+   * bytes (multi, multi-mem), the OR of the queued commands' CMD flag bits
+   * (CLIENT PAUSE WRITE holds an EXEC whose queue writes), and the tracking
+   * redirection id (redir; read only while CF.TRACKING is set).
+   */
+  subCount = 0;
+  psubCount = 0;
+  ssubCount = 0;
+  multiCount = 0;
+  multiMem = 0;
+  multiCmdFlags = 0;
+  trackingRedir = -1;
+  /** The command held while clients are paused (CF.POSTPONED), re-run when the pause ends. */
+  postponed: string[] | null = null;
 
   constructor(server: Server, socket: Socket | null, sink: ReplySink, db: Db) {
     this.id = server.nextClientId++;

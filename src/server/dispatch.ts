@@ -16,6 +16,8 @@ import { CMD, type CommandEntry } from '../commands/table';
 import { E } from '../protocol/errors';
 import type { ReplySink } from '../protocol/writer';
 import { CF, ReplyMode, type Client } from './client';
+import { LatencyHistogram } from './histogram';
+import { isCrossProtocolAttack, securityWarning } from '../commands/security';
 
 /** Sink that drops replies (CLIENT REPLY OFF / SKIP). */
 const NULL_SINK: ReplySink = { write: () => true };
@@ -34,7 +36,7 @@ export interface GateHooks {
 export function processInput(c: Client): void {
   const p = c.parser;
   for (;;) {
-    if (c.flags & (CF.CLOSE_AFTER_REPLY | CF.CLOSE_ASAP | CF.BLOCKED)) return;
+    if (c.flags & (CF.CLOSE_AFTER_REPLY | CF.CLOSE_ASAP | CF.BLOCKED | CF.POSTPONED)) return;
     if (c.readPaused) return;
     const argv = p.next();
     if (argv === null) {
@@ -42,6 +44,10 @@ export function processInput(c: Client): void {
       return;
     }
     if (argv.length === 0) continue;
+    if (isCrossProtocolAttack(argv)) {
+      securityWarning(c); // no reply, connection closed (Redis: top of processCommand)
+      return;
+    }
     processCommand(c, argv);
   }
 }
@@ -63,9 +69,15 @@ function sanitize(s: string): string {
 export function unknownCommandError(argv: string[]): string {
   let args = '';
   for (let i = 1; i < argv.length && args.length < 128; i++) {
-    args += "'" + argv[i].slice(0, 128 - args.length) + "' ";
+    args += "'" + cstr(argv[i]).slice(0, 128 - args.length) + "' ";
   }
-  return sanitize(`ERR unknown command '${argv[0].slice(0, 128)}', with args beginning with: ${args}`);
+  return sanitize(`ERR unknown command '${cstr(argv[0]).slice(0, 128)}', with args beginning with: ${args}`);
+}
+
+/** A string as C's printf("%s") shows it: cut at the first NUL byte (Redis formats these errors with %s). */
+function cstr(s: string): string {
+  const z = s.indexOf('\0');
+  return z < 0 ? s : s.slice(0, z);
 }
 
 /** Resolve argv to a command entry, replying with Redis's error when it fails. */
@@ -78,7 +90,7 @@ export function lookupCommand(c: Client, argv: string[]): CommandEntry | null {
   if (base.subs === null || argv.length < 2) return base;
   const sub = base.subs.get(argv[1]) ?? base.subs.get(argv[1].toLowerCase());
   if (sub === undefined) {
-    c.error(sanitize(`ERR unknown subcommand '${argv[1].slice(0, 128)}'. Try ${argv[0].toUpperCase()} HELP.`));
+    c.error(sanitize(`ERR unknown subcommand '${cstr(argv[1]).slice(0, 128)}'. Try ${argv[0].toUpperCase()} HELP.`));
     return null;
   }
   return sub;
@@ -87,7 +99,8 @@ export function lookupCommand(c: Client, argv: string[]): CommandEntry | null {
 /** The gatekeeper: run all generic checks, then call(). */
 export function processCommand(c: Client, argv: string[]): void {
   c.argv = argv;
-  const silent = c.replyMode === ReplyMode.OFF || c.skipNext;
+  const skip = c.skipNext;
+  const silent = c.replyMode === ReplyMode.OFF || skip;
   c.skipNext = false;
   if (silent) {
     c.w.flush();
@@ -96,17 +109,24 @@ export function processCommand(c: Client, argv: string[]): void {
     try {
       gate(c, argv);
     } finally {
-      c.w.discard();
+      // CLIENT REPLY ON answers even though it ran silenced.
+      if (c.replyOnNow) c.replyOnNow = false;
+      else c.w.discard();
       c.w.sink = sink;
+      // Held by CLIENT PAUSE: the skip applies when the command really runs.
+      if (skip && c.postponed === argv) c.skipNext = true;
     }
     return;
   }
   gate(c, argv);
+  c.replyOnNow = false;
 }
 
 function gate(c: Client, argv: string[]): void {
   const srv = c.server;
   const e = lookupCommand(c, argv);
+  // CLIENT LIST cmd=: set at lookup like Redis's c->lastcmd ("NULL" when unknown).
+  c.lastCmd = e === null ? 'NULL' : e.fullName;
   if (e === null) return;
   c.cmd = e;
   const arity = e.spec.arity;
@@ -127,6 +147,11 @@ function gate(c: Client, argv: string[]): void {
     reject(c, e, E.NOAUTH);
     return;
   }
+  // CLIENT PAUSE: hold the command (it re-enters here when the pause ends).
+  if (srv.pause.type !== 0 && srv.pause.mustHold(c, e)) {
+    srv.pause.hold(c, argv);
+    return;
+  }
   const hooks = srv.gate;
   if (hooks.beforeCall !== null && hooks.beforeCall(c, e, argv)) return;
   call(c, e, argv);
@@ -143,8 +168,9 @@ function protectedAllowed(c: Client): boolean {
 /** True for unix-socket and loopback TCP clients (protected mode, enable-*-command local). */
 export function isLocalClient(c: Client): boolean {
   if (c.flags & CF.UNIX_SOCKET) return true;
+  // Redis 7.0's islocalClient: exactly 127.0.0.1 or ::1 (127.0.0.2 is not local).
   const a = c.addr;
-  return a.startsWith('127.') || a.startsWith('::1:') || a.startsWith('::ffff:127.') || c.socket === null;
+  return a.startsWith('127.0.0.1:') || a.startsWith('[::1]:') || c.socket === null;
 }
 
 /** Reject before execution: error reply plus rejected_calls. */
@@ -169,8 +195,15 @@ export function call(c: Client, e: CommandEntry, argv: string[]): void {
   const st = e.stats;
   st.calls++;
   st.usec += us;
+  if (srv.config.latencyTracking) recordLatency(st, us);
   if (c.errors !== errorsBefore) st.failed++;
   srv.stats.totalCommands++;
-  c.lastCmd = e.fullName;
   if (srv.gate.afterCall !== null) srv.gate.afterCall(c, e, argv);
+}
+
+/** Add one call's duration (microseconds) to the command's latency histogram (INFO latencystats). */
+function recordLatency(st: CommandEntry['stats'], us: number): void {
+  let h = st.hist;
+  if (h === null) h = st.hist = new LatencyHistogram();
+  h.record(us * 1000);
 }

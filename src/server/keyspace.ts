@@ -38,6 +38,20 @@ export interface KeyspaceHooks {
   modified: ((db: Db, key: string) => void)[];
   /** A keyspace event: class, event name, key, db id. */
   event: ((cls: number, event: string, key: string, dbid: number) => void)[];
+  /**
+   * FLUSHDB / FLUSHALL (Redis's signalFlushedDb): called once per command,
+   * BEFORE `dbs` are emptied (so WATCH can see which watched keys existed),
+   * instead of a `modified` call per key. `async` is the flush mode
+   * (tracking sends one invalidate-all).
+   */
+  flushed: ((dbs: readonly Db[], async: boolean) => void)[];
+  /**
+   * SWAPDB: called AFTER the contents of `a` and `b` were exchanged. WATCH
+   * treats a watched key of either db as touched if it exists in either db
+   * (Redis's touchAllWatchedKeysInDb(a, b) and (b, a); the test is symmetric,
+   * so before/after does not matter); blocked clients re-check their keys.
+   */
+  swapped: ((a: Db, b: Db) => void)[];
 }
 
 /**

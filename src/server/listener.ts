@@ -26,7 +26,8 @@ export const DENIED_PROTECTED =
   "1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. " +
   '2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to \'no\', and then restarting the server. ' +
   '3) If you started the server manually just for testing, restart it with the \'--protected-mode no\' option. ' +
-  '4) Set up an authentication password for the default user. ' +
+  // Redis 7.0.15's text, typo included ("Setup a an").
+  '4) Setup a an authentication password for the default user. ' +
   'NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n';
 
 /** Reply sink over a socket; reports whether the kernel took the bytes synchronously. */
@@ -36,14 +37,16 @@ class SocketSink implements ReplySink {
     const s = this.socket;
     if (s.destroyed) return true;
     this.srv.stats.netOutput += buf.length;
+    this.srv.stats.totalWritesProcessed++;
     s.write(buf);
     return s.writableLength === 0;
   }
 }
 
-/** Format a socket address as Redis does: "ip:port" (IPv6 without brackets). */
+/** Format a socket address as Redis does (anetFormatAddr): "ip:port", IPv6 as "[ip]:port". */
 function fmtAddr(ip: string | undefined, port: number | undefined): string {
-  return `${ip ?? '?'}:${port ?? 0}`;
+  if (ip === undefined) return '?:0';
+  return ip.includes(':') ? `[${ip}]:${port ?? 0}` : `${ip}:${port ?? 0}`;
 }
 
 export class Listener {
@@ -69,6 +72,7 @@ export class Listener {
         else if (addr === '::*') addr = '::';
         try {
           const s = await this.listenOne({ host: addr, port, ipv6Only: addr.includes(':') });
+          this.servers.push(s);
           const a = s.address();
           if (a !== null && typeof a === 'object' && port === 0) port = a.port;
         } catch (err) {
@@ -83,7 +87,7 @@ export class Listener {
     cfg.port = port;
     if (cfg.unixsocket !== '') {
       try { fs.unlinkSync(cfg.unixsocket); } catch { /* not there */ }
-      await this.listenOne({ path: cfg.unixsocket });
+      this.servers.push(await this.listenOne({ path: cfg.unixsocket }));
       if (cfg.unixsocketperm) fs.chmodSync(cfg.unixsocket, cfg.unixsocketperm);
     }
   }
@@ -97,10 +101,79 @@ export class Listener {
       s.listen({ ...opts, backlog: this.srv.config.tcpBacklog }, () => {
         s.removeListener('error', onErr);
         s.on('error', (e) => this.srv.log.warning(`Listener error: ${e.message}`));
-        this.servers.push(s);
         resolve(s);
       });
     });
+  }
+
+  /**
+   * Bind TCP listeners on every `bind` address x `port`, all or nothing
+   * ('-'-prefixed addresses may be unavailable, as in listen()). Resolves
+   * the new servers and the bound port; rejects with the failing address.
+   */
+  private async bindTcp(bind: readonly string[], port: number): Promise<{ servers: net.Server[]; port: number }> {
+    const servers: net.Server[] = [];
+    for (const raw of bind) {
+      const optional = raw.startsWith('-');
+      let addr = optional ? raw.slice(1) : raw;
+      if (addr === '*') addr = '0.0.0.0';
+      else if (addr === '::*') addr = '::';
+      try {
+        const s = await this.listenOne({ host: addr, port, ipv6Only: addr.includes(':') });
+        servers.push(s);
+        const a = s.address();
+        if (a !== null && typeof a === 'object' && port === 0) port = a.port;
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (optional && (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT' || code === 'EINVAL')) continue;
+        for (const s of servers) s.close();
+        throw Object.assign(err as Error, { bindAddr: optional ? raw.slice(1) : raw, bindPort: port });
+      }
+    }
+    return { servers, port };
+  }
+
+  /**
+   * CONFIG SET port / bind: replace the TCP listeners by ones on `bind` x
+   * `port` (port 0: no TCP listener, as in Redis). When `closeFirst` (the
+   * bind list changed: the same port may be bound again) the old listeners
+   * are closed before binding, else the new ones are bound first. On failure
+   * the error is logged as Redis logs it, the previous listeners are kept
+   * (or bound again from `oldBind` x `oldPort`), and it resolves false.
+   * The unix socket listener is never touched.
+   */
+  async rebindTcp(bind: readonly string[], port: number, oldBind: readonly string[], oldPort: number,
+    closeFirst: boolean): Promise<boolean> {
+    const old = this.servers.filter((s) => typeof s.address() === 'object' && s.address() !== null);
+    const drop = () => {
+      for (const s of old) {
+        const i = this.servers.indexOf(s);
+        if (i >= 0) this.servers.splice(i, 1);
+        s.close();
+      }
+    };
+    if (closeFirst) drop();
+    try {
+      const fresh = port === 0 ? { servers: [], port: 0 } : await this.bindTcp(bind, port);
+      if (!closeFirst) drop();
+      this.servers.push(...fresh.servers);
+      this.port = fresh.port;
+      return true;
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException & { bindAddr?: string };
+      const what = err.code === 'EADDRINUSE' ? 'Address already in use' : err.message;
+      this.srv.log.warning(`Warning: Could not create server TCP listening socket ${err.bindAddr ?? '*'}:${port}: bind: ${what}`);
+      if (closeFirst && oldPort !== 0) {
+        try {
+          const back = await this.bindTcp(oldBind, oldPort);
+          this.servers.push(...back.servers);
+          this.port = back.port;
+        } catch (e2) {
+          this.srv.log.warning(`Failed to restore the previous listening sockets: ${(e2 as Error).message}`);
+        }
+      }
+      return false;
+    }
   }
 
   /** Stop accepting; existing sockets are closed by the server. */
@@ -119,7 +192,7 @@ export class Listener {
     }
     if (srv.clients.size >= srv.config.maxclients) {
       srv.stats.rejectedConnections++;
-      sock.end('-ERR max number of clients reached\r\n');
+      rejectConnection(sock, '-ERR max number of clients reached\r\n');
       return;
     }
     const sink = new SocketSink(sock, srv);
@@ -136,7 +209,7 @@ export class Listener {
     c.fd = h?.fd ?? -1;
     if (srv.config.protectedMode && srv.config.requirepass === '' && !isLocalClient(c)) {
       srv.stats.rejectedConnections++;
-      sock.end(DENIED_PROTECTED);
+      rejectConnection(sock, DENIED_PROTECTED);
       return;
     }
     if (!unix && srv.config.tcpKeepalive > 0) sock.setKeepAlive(true, srv.config.tcpKeepalive * 1000);
@@ -146,6 +219,15 @@ export class Listener {
     sock.on('drain', () => onDrain(c));
     sock.on('close', () => srv.unlinkClient(c));
   }
+}
+
+/**
+ * Refuse a connection like Redis: write the error, then close the socket
+ * once it is flushed (an unread socket would otherwise never see the peer's
+ * FIN and stay open forever).
+ */
+function rejectConnection(sock: net.Socket, msg: string): void {
+  sock.end(msg, () => sock.destroy());
 }
 
 /** One read batch: parse, execute, flush once. */
@@ -165,6 +247,7 @@ function onData(c: Client, chunk: Buffer): void {
   }
   processInput(c);
   afterBatch(c);
+  srv.cron.beforeSleep(); // Redis's beforeSleep fast expiry cycle (self-limiting)
 }
 
 /** Flush replies and apply close-after-reply / output back-pressure. */

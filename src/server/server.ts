@@ -15,6 +15,7 @@ import { Stats } from './stats';
 import { Logger } from './log';
 import { Cron } from './cron';
 import { Listener } from './listener';
+import { ClientPause } from './pause';
 import type { GateHooks } from './dispatch';
 import type { KeyspaceHooks } from './keyspace';
 import { Level } from './log';
@@ -46,11 +47,15 @@ export class Server implements KeyspaceHost {
   /** Set by main.ts: how SHUTDOWN ends the process (programmatic servers just close). */
   onShutdown: (() => void) | null = null;
   /** Listeners for key modifications and keyspace events (see keyspace.ts). */
-  readonly keyHooks: KeyspaceHooks = { modified: [], event: [] };
+  readonly keyHooks: KeyspaceHooks = { modified: [], event: [], flushed: [], swapped: [] };
   /** Gatekeeper extension points (MULTI, pub/sub context...). */
   readonly gate: GateHooks = { beforeCall: null, afterCall: null };
   /** Cleanups run when any client goes away (blocking, pub/sub, WATCH...). */
   readonly closeHooks: ((c: Client) => void)[] = [];
+  /** Per-client state drops run by RESET (MULTI/WATCH, pub/sub, tracking, MONITOR). */
+  readonly resetHooks: ((c: Client) => void)[] = [];
+  /** CLIENT PAUSE state (see pause.ts). */
+  readonly pause: ClientPause;
   /** Resolves when the server has fully stopped. */
   private closing: Promise<void> | null = null;
 
@@ -70,6 +75,7 @@ export class Server implements KeyspaceHost {
     for (let i = 0; i < config.databases; i++) this.dbs.push(new Db(i, this));
     this.runId = randomHex(40);
     this.cron = new Cron(this);
+    this.pause = new ClientPause(this);
     this.updateLruClock();
   }
 
@@ -122,6 +128,7 @@ export class Server implements KeyspaceHost {
     if (this.closing !== null) return this.closing;
     this.shuttingDown = true;
     this.cron.stop();
+    this.pause.close();
     for (const c of [...this.clients.values()]) this.closeClient(c);
     const l = this.listener;
     this.closing = (l !== null ? l.close() : Promise.resolve()).then(() => this.log.close());

@@ -32,12 +32,20 @@ export interface KeyspaceHost {
 }
 
 export class Db {
-  readonly dict = new Dict<Value>(undefined as unknown as Value);
-  readonly expires = new Dict<number>(0);
+  /** Keyspace and expiry index. Not readonly only so SWAPDB can exchange them (swapContents). */
+  dict = new Dict<Value>(undefined as unknown as Value);
+  expires = new Dict<number>(0);
   /** Active-expiry SCAN cursor over `expires`. */
   expiresCursor = 0;
   /** Running estimate of the average TTL of volatile keys (INFO keyspace avg_ttl). */
   avgTtl = 0;
+  /**
+   * Exact deadlines above 2^53 ms (far-future EXPIREAT/PEXPIREAT), which a
+   * double in `expires` cannot hold exactly. An entry is only trusted while
+   * it still rounds to the double stored in `expires` (see getExpireExact),
+   * so paths that never touch this map stay correct.
+   */
+  private bigExpires: Map<string, bigint> | null = null;
 
   constructor(public id: number, public host: KeyspaceHost) {}
 
@@ -58,6 +66,17 @@ export class Db {
     this.expires.delete(key);
     this.host.onExpired(this, key);
     return true;
+  }
+
+  /**
+   * Remove a key the caller found expired (active expiry, which already
+   * read the deadline while sampling): like expireIfNeeded without the
+   * lookups. The host is told, as for a lazy expiry.
+   */
+  deleteExpired(key: string): void {
+    this.dict.delete(key);
+    this.expires.delete(key);
+    this.host.onExpired(this, key);
   }
 
   /** Look a key up for reading or writing (expires it lazily, updates LRU/LFU). */
@@ -123,9 +142,27 @@ export class Db {
     return w === undefined ? -1 : w;
   }
 
-  /** Set an absolute deadline (ms) on an existing key. */
-  setExpire(key: string, when: number): void {
+  /**
+   * Set an absolute deadline (ms) on an existing key. `exact` is the exact
+   * int64 deadline when `when` is beyond 2^53 (else it may be omitted).
+   */
+  setExpire(key: string, when: number, exact?: bigint): void {
     this.expires.set(key, when);
+    if (exact !== undefined && when > Number.MAX_SAFE_INTEGER) {
+      if (this.bigExpires === null) this.bigExpires = new Map();
+      this.bigExpires.set(key, exact);
+    } else if (this.bigExpires !== null) this.bigExpires.delete(key);
+  }
+
+  /**
+   * The deadline as getExpire returns it, except that a deadline beyond
+   * 2^53 set with an exact value comes back as that exact bigint.
+   */
+  getExpireExact(key: string): number | bigint {
+    const w = this.getExpire(key);
+    if (w <= Number.MAX_SAFE_INTEGER || this.bigExpires === null) return w;
+    const b = this.bigExpires.get(key);
+    return b !== undefined && Number(b) === w ? b : w;
   }
 
   /** Drop a key's TTL. Returns true if it had one. */
@@ -146,20 +183,39 @@ export class Db {
     this.expires.clear();
     this.expiresCursor = 0;
     this.avgTtl = 0;
+    this.bigExpires = null;
     return n;
   }
 
   /**
-   * A random live key (RANDOMKEY): retries when the pick is expired, and
-   * after 100 all-volatile tries returns an expired one, as Redis does to
-   * avoid looping forever on a database full of expired keys.
+   * SWAPDB: exchange every piece of data (keys, values with their metadata,
+   * TTLs, expiry cursor and TTL estimate) with `other`, like Redis's
+   * dbSwapDatabases. The Db objects themselves keep their ids, so clients
+   * (which hold a Db in c.db) and per-db registries (blocked and watched
+   * keys) stay with their database number, as in Redis.
+   */
+  swapContents(other: Db): void {
+    const dict = this.dict, expires = this.expires, cursor = this.expiresCursor, avg = this.avgTtl;
+    const big = this.bigExpires;
+    this.dict = other.dict; this.expires = other.expires;
+    this.expiresCursor = other.expiresCursor; this.avgTtl = other.avgTtl; this.bigExpires = other.bigExpires;
+    other.dict = dict; other.expires = expires;
+    other.expiresCursor = cursor; other.avgTtl = avg; other.bigExpires = big;
+  }
+
+  /**
+   * A random live key (RANDOMKEY): retries when the pick is expired (which
+   * deletes it). When expired keys cannot be deleted (expireEnabled false,
+   * like a Redis replica) and every key is volatile, the 100th pick is
+   * returned even if expired, as Redis does to avoid looping forever.
    */
   randomKey(): string | null {
     for (let tries = 0; ; tries++) {
       const k = this.dict.randomKey();
       if (k === null) return null;
       if (this.expires.size === 0) return k;
-      if (this.expires.size === this.dict.size && tries >= 100) return k;
+      // Only where expired keys cannot be deleted (replica, loading) can this loop forever.
+      if (!this.host.expireEnabled && tries >= 99 && this.expires.size === this.dict.size) return k;
       if (!this.expireIfNeeded(k)) return k;
     }
   }

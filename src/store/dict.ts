@@ -127,6 +127,9 @@ export class Dict<V> {
 
   /** Insert a key known to be absent (caller checked with get/has). Returns its slot. */
   add(key: string, val: V): number {
+    // Like dictAddRaw: step the rehash first, or a table that only receives
+    // inserts would never finish rehashing (nor grow past it: chains grow).
+    if (this.rehashIdx >= 0) this.rehashStep();
     this.expandIfNeeded();
     const h = hashString(key);
     const slot = this.allocSlot();
@@ -281,6 +284,11 @@ export class Dict<V> {
     return this.t1 !== null;
   }
 
+  /** Buckets in both tables (Redis's dictSlots); active expiry skips very sparse tables. */
+  get buckets(): number {
+    return this.t0.length + (this.t1 !== null ? this.t1.length : 0);
+  }
+
   /** Rehash for about `ms` milliseconds (cron). Returns true if still rehashing. */
   rehashFor(ms: number): boolean {
     if (this.t1 === null) return false;
@@ -330,12 +338,12 @@ export class Dict<V> {
    * present from the first to the last call is returned at least once, even
    * across resizes, because the cursor advances in reverse-binary order.
    */
-  scan(cursor: number, out: string[]): number {
+  scan(cursor: number, out: string[], outVals?: V[]): number {
     if (this.size === 0) return 0;
     let v = cursor >>> 0;
     if (this.t1 === null) {
       const m0 = this.t0.length - 1;
-      this.emitBucket(this.t0, v & m0, out);
+      this.emitBucket(this.t0, v & m0, out, outVals);
       v |= ~m0;
       v = rev32(v); v = (v + 1) >>> 0; v = rev32(v);
       return v;
@@ -343,22 +351,25 @@ export class Dict<V> {
     let small = this.t0, large = this.t1;
     if (small.length > large.length) { small = this.t1; large = this.t0; }
     const m0 = small.length - 1, m1 = large.length - 1;
-    this.emitBucket(small, v & m0, out);
+    this.emitBucket(small, v & m0, out, outVals);
     do {
-      this.emitBucket(large, v & m1, out);
+      this.emitBucket(large, v & m1, out, outVals);
       v |= ~m1;
       v = rev32(v); v = (v + 1) >>> 0; v = rev32(v);
     } while (v & (m0 ^ m1));
     return v;
   }
 
-  private emitBucket(t: Int32Array, b: number, out: string[]): void {
+  /** Append a bucket's keys to `out` (and their values to `outVals` when given: active expiry). */
+  private emitBucket(t: Int32Array, b: number, out: string[], outVals?: V[]): void {
     let i = t[b];
     while (i >= 0) {
       out.push(this.keys[i] as string);
+      if (outVals !== undefined) outVals.push(this.vals[i]);
       i = this.next[i];
     }
   }
+
 
   /** A random key, or null if empty (Redis's dictGetRandomKey: random bucket, random chain element). */
   randomKey(): string | null {

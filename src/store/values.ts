@@ -29,6 +29,12 @@ export abstract class RObj {
   abstract readonly type: ObjType;
   /** OBJECT ENCODING name, following Redis's rules for the same data. */
   abstract encoding(): string;
+  /**
+   * An independent deep copy of the value (COPY): the copy must share no
+   * mutable state with the original, and keep its encoding as Redis's
+   * per-type dup functions do. Every value type implements it.
+   */
+  abstract dup(): RObj;
 }
 
 /** A mutable string value: bytes [0, len) of buf; capacity grows geometrically. */
@@ -43,6 +49,12 @@ export class RawString extends RObj {
   }
   encoding(): string {
     return 'raw';
+  }
+  /** Copy of the bytes with exact capacity (Redis's dupStringObject keeps the raw encoding). */
+  dup(): RawString {
+    const b = Buffer.allocUnsafe(this.len);
+    this.buf.copy(b, 0, 0, this.len);
+    return new RawString(b, this.len);
   }
   /** Ensure capacity for `n` bytes, zero-filling new space up to n (SETRANGE/SETBIT semantics). */
   grow(n: number): void {

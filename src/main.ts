@@ -11,6 +11,7 @@
  * ========================================================================== */
 
 import * as fs from 'node:fs';
+import { spawn } from 'node:child_process';
 import { Config } from './config/table';
 import { ConfigError, loadServerConfig, parseCommandLine } from './config/loader';
 import { Server, REDIS_VERSION, RESPITE_VERSION } from './server/server';
@@ -55,6 +56,8 @@ async function main(): Promise<void> {
     }
     throw e;
   }
+
+  if (cfg.daemonize) daemonize(args, cfg);
 
   const log = new Logger(cfg);
   log.raw(Level.WARNING, 'oO0OoO0OoO0Oo Respite is starting oO0OoO0OoO0Oo');
@@ -111,6 +114,32 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   process.on('SIGINT', () => onSignal('SIGINT'));
   srv.onShutdown = () => void shutdown(srv, log);
+}
+
+/**
+ * `daemonize yes`: Redis forks and the parent exits. Node cannot fork, so the
+ * parent re-runs this program detached (new session, stdio to /dev/null) with
+ * a marker in the environment and exits 0; the child carries on as the
+ * daemon. As in Redis, a daemon without a pidfile writes /var/run/redis.pid.
+ * Configuration from stdin ("-") cannot be read twice and is refused.
+ */
+function daemonize(args: string[], cfg: Config): void {
+  if (process.env.RESPITE_DAEMON_CHILD === '1') {
+    delete process.env.RESPITE_DAEMON_CHILD;
+    if (cfg.pidfile === '') cfg.pidfile = '/var/run/redis.pid';
+    return;
+  }
+  if (args.includes('-')) {
+    process.stderr.write('daemonize yes cannot be combined with a configuration read from stdin\n');
+    process.exit(1);
+  }
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1], ...args], {
+    detached: true,
+    stdio: 'ignore',
+    env: { ...process.env, RESPITE_DAEMON_CHILD: '1' },
+  });
+  child.unref();
+  process.exit(0);
 }
 
 /** Close everything, remove the pid file, exit 0 (Redis's prepareForShutdown + exit). */

@@ -76,10 +76,10 @@ function dbsizeCommand(c: Client): void {
 
 // --- KEYS / SCAN ---------------------------------------------------------------
 
-/** True if the key has a deadline that has passed (no deletion; Db's rule). */
+/** True if the key is past its deadline (Redis: now > when), without deleting it. */
 function isExpired(db: Db, key: string, now: number): boolean {
   const when = db.expires.get(key);
-  return when !== undefined && when <= now;
+  return when !== undefined && when < now;
 }
 
 /**

@@ -48,7 +48,8 @@ export class ConfigError extends Error {
   format(version: string): string {
     if (this.plain) return this.reason + '\n';
     let s = `\n*** FATAL CONFIG FILE ERROR (Redis ${version}) ***\n`;
-    if (this.line > 0) s += `Reading the configuration file, at line ${this.line}\n>>> '${this.text}'\n`;
+    // Redis's block, plus where the text came from (the issue asks for the file, Redis omits it).
+    if (this.line > 0) s += `Reading the configuration file, at line ${this.line} (${this.source})\n>>> '${this.text}'\n`;
     return s + this.reason + '\n';
   }
 }

@@ -59,6 +59,10 @@ export class Config {
   bindSourceAddr = '';
   syslogEnabled = false;
   daemonize = false;
+  /** Snapshot save points; only "" (none) until RDB persistence exists. */
+  save = '';
+  /** AOF; only "no" until AOF persistence exists. */
+  appendonly = false;
   dynamicHz = true;
   lazyfreeLazyUserDel = false;
   lazyfreeLazyUserFlush = false;
@@ -213,11 +217,32 @@ function rewritePercentiles(p: ParamSpec, cfg: Config): { line: string | null; f
 
 const ENABLE_VALUES = ['no', 'yes', 'local'] as const;
 
+/*
+ * Persistence parameters appear in nearly every redis.conf and are read by
+ * tools at start-up (redis-benchmark asks for `save` and `appendonly`). Until
+ * RDB and AOF exist, they accept exactly the values that describe what the
+ * server really does — no save points, no AOF — and refuse the others, so a
+ * configuration that asks for persistence fails loudly instead of silently
+ * running without it.
+ */
+function parseSave(args: string[]): unknown {
+  if (args.length === 1 && args[0].trim() === '') return '';
+  return new ValueError('Invalid save parameters: RDB snapshots are not supported by this server yet (use save "")');
+}
+
+function parseAppendonly(args: string[]): unknown {
+  const l = (args[0] ?? '').toLowerCase();
+  if (l === 'no') return false;
+  if (l === 'yes') return new ValueError('AOF persistence is not supported by this server yet');
+  return new ValueError("argument must be 'yes' or 'no'");
+}
+
 /** Every parameter Respite implements. */
 export const PARAMS: readonly ParamSpec[] = [
   // --- booleans ---
   { name: 'protected-mode', type: 'bool', field: 'protectedMode' },
   { name: 'latency-tracking', type: 'bool', field: 'latencyTracking' },
+  { name: 'daemonize', type: 'bool', field: 'daemonize', immutable: true },
   // --- strings ---
   { name: 'unixsocket', type: 'string', field: 'unixsocket', immutable: true, emptyIsNull: true },
   { name: 'pidfile', type: 'string', field: 'pidfile', immutable: true, emptyIsNull: true },
@@ -240,6 +265,8 @@ export const PARAMS: readonly ParamSpec[] = [
   { name: 'proto-max-bulk-len', type: 'memory', field: 'protoMaxBulkLen', min: 1024n * 1024n, max: LONG_MAX },
   { name: 'client-query-buffer-limit', type: 'memory', field: 'clientQueryBufferLimit', min: 1024n * 1024n, max: LONG_MAX },
   // --- special ---
+  { name: 'save', type: 'special', field: 'save', multiArg: true, parse: parseSave, format: () => '' },
+  { name: 'appendonly', type: 'special', field: 'appendonly', parse: parseAppendonly, format: () => 'no' },
   {
     name: 'dir', type: 'special', field: 'dir', protected: true, parse: parseDir,
     rewrite: (p, cfg) => ({ line: `${p.name} ${repr(cfg.dir)}`, force: true }),

@@ -195,7 +195,7 @@ export class Cron {
           for (let i = 0; i < out.length; i++) {
             const when = whens[i];
             sampled++;
-            if (when <= now) {
+            if (when < now) {
               db.deleteExpired(out[i]);
               expired++;
             } else {

@@ -60,7 +60,7 @@ export class Db {
   expireIfNeeded(key: string): boolean {
     if (this.expires.size === 0) return false;
     const when = this.expires.get(key);
-    if (when === undefined || when > this.host.now) return false;
+    if (when === undefined || when >= this.host.now) return false;
     if (!this.host.expireEnabled) return true;
     this.dict.delete(key);
     this.expires.delete(key);

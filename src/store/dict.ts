@@ -9,10 +9,14 @@
  * and a V8 Map stops at 2^24 entries.
  *
  * Layout: entries live in a slot pool of parallel arrays (keys, values, hash,
- * next-in-chain); buckets are Int32Arrays of slot heads (-1 = empty). While
- * rehashing there are two bucket tables; every operation migrates one bucket
- * and `rehashFor(ms)` lets the cron migrate more. Freed slots form a free
- * list through `next`.
+ * next-in-chain, metadata) split into fixed pages of PAGE slots, so growing
+ * the pool allocates one more page and never copies: a doubling copy of
+ * 4M-entry arrays stalled the event loop for ~200 ms and forced full GCs.
+ * The first page grows geometrically up to PAGE so small dicts stay small.
+ * Buckets are Int32Arrays of slot heads (-1 = empty). While rehashing there
+ * are two bucket tables; every operation migrates one bucket and
+ * `rehashFor(ms)` lets the cron migrate more. Freed slots form a free list
+ * through `next`.
  * ========================================================================== */
 
 const INIT_BUCKETS = 4;
@@ -58,17 +62,23 @@ function rev32(v: number): number {
   return ((v >>> 16) | (v << 16)) >>> 0;
 }
 
+const PAGE_BITS = 14;
+/** Slots per pool page (16384). */
+const PAGE = 1 << PAGE_BITS;
+const PAGE_MASK = PAGE - 1;
+
 function emptyBuckets(n: number): Int32Array {
   return new Int32Array(n).fill(-1);
 }
 
 export class Dict<V> {
-  private keys: (string | null)[] = [];
-  private vals: V[] = [];
-  private hashes = new Int32Array(INIT_BUCKETS);
-  private next = new Int32Array(INIT_BUCKETS);
+  // Slot pool pages: slot i lives at [i >>> PAGE_BITS][i & PAGE_MASK].
+  private kp: (string | null)[][] = [[]];
+  private vp: V[][] = [[]];
+  private hp: Int32Array[] = [new Int32Array(INIT_BUCKETS)];
+  private np: Int32Array[] = [new Int32Array(INIT_BUCKETS)];
   /** Per-entry 32-bit metadata (the keyspace keeps its LRU/LFU word here, like robj->lru). */
-  private meta = new Uint32Array(INIT_BUCKETS);
+  private mp: Uint32Array[] = [new Uint32Array(INIT_BUCKETS)];
   private freeHead = -1;
   /** Slots handed out so far (pool high-water mark). */
   private used = 0;
@@ -81,31 +91,40 @@ export class Dict<V> {
   /** `empty` fills freed value slots; use 0 for numeric dicts so V8 keeps values unboxed. */
   constructor(private readonly empty: V) {}
 
+  private nextOf(i: number): number {
+    return this.np[i >>> PAGE_BITS][i & PAGE_MASK];
+  }
+
+  private setNext(i: number, n: number): void {
+    this.np[i >>> PAGE_BITS][i & PAGE_MASK] = n;
+  }
+
   // --- lookup --------------------------------------------------------------
+
+  /** Walk one chain for `key` with hash `h`; slot index or -1. */
+  private chainFind(head: number, h: number, key: string): number {
+    let i = head;
+    while (i >= 0) {
+      const pg = i >>> PAGE_BITS, o = i & PAGE_MASK;
+      if (this.hp[pg][o] === h && this.kp[pg][o] === key) return i;
+      i = this.np[pg][o];
+    }
+    return -1;
+  }
 
   /** Slot index of `key`, or -1. Does one rehash step, like Redis's dictFind. */
   find(key: string): number {
     if (this.size === 0) return -1;
     if (this.rehashIdx >= 0) this.rehashStep();
     const h = hashString(key);
-    let i = this.t0[h & (this.t0.length - 1)];
-    while (i >= 0) {
-      if (this.hashes[i] === h && this.keys[i] === key) return i;
-      i = this.next[i];
-    }
-    if (this.t1 !== null) {
-      i = this.t1[h & (this.t1.length - 1)];
-      while (i >= 0) {
-        if (this.hashes[i] === h && this.keys[i] === key) return i;
-        i = this.next[i];
-      }
-    }
-    return -1;
+    const i = this.chainFind(this.t0[h & (this.t0.length - 1)], h, key);
+    if (i >= 0 || this.t1 === null) return i;
+    return this.chainFind(this.t1[h & (this.t1.length - 1)], h, key);
   }
 
   get(key: string): V | undefined {
     const i = this.find(key);
-    return i < 0 ? undefined : this.vals[i];
+    return i < 0 ? undefined : this.vp[i >>> PAGE_BITS][i & PAGE_MASK];
   }
 
   has(key: string): boolean {
@@ -118,7 +137,7 @@ export class Dict<V> {
   set(key: string, val: V): boolean {
     const i = this.find(key);
     if (i >= 0) {
-      this.vals[i] = val;
+      this.vp[i >>> PAGE_BITS][i & PAGE_MASK] = val;
       return false;
     }
     this.add(key, val);
@@ -133,13 +152,14 @@ export class Dict<V> {
     this.expandIfNeeded();
     const h = hashString(key);
     const slot = this.allocSlot();
-    this.keys[slot] = key;
-    this.vals[slot] = val;
-    this.hashes[slot] = h;
-    this.meta[slot] = 0;
+    const pg = slot >>> PAGE_BITS, o = slot & PAGE_MASK;
+    this.kp[pg][o] = key;
+    this.vp[pg][o] = val;
+    this.hp[pg][o] = h;
+    this.mp[pg][o] = 0;
     const t = this.t1 !== null ? this.t1 : this.t0;
     const b = h & (t.length - 1);
-    this.next[slot] = t[b];
+    this.np[pg][o] = t[b];
     t[b] = slot;
     this.size++;
     return slot;
@@ -159,28 +179,24 @@ export class Dict<V> {
     let prev = -1;
     let i = t[b];
     while (i >= 0) {
-      if (this.hashes[i] === h && this.keys[i] === key) {
-        if (prev < 0) t[b] = this.next[i];
-        else this.next[prev] = this.next[i];
+      const pg = i >>> PAGE_BITS, o = i & PAGE_MASK;
+      const nx = this.np[pg][o];
+      if (this.hp[pg][o] === h && this.kp[pg][o] === key) {
+        if (prev < 0) t[b] = nx;
+        else this.setNext(prev, nx);
         this.freeSlot(i);
         this.size--;
         return true;
       }
       prev = i;
-      i = this.next[i];
+      i = nx;
     }
     return false;
   }
 
   /** Drop everything. */
   clear(): void {
-    this.keys = [];
-    this.vals = [];
-    this.hashes = new Int32Array(INIT_BUCKETS);
-    this.next = new Int32Array(INIT_BUCKETS);
-    this.meta = new Uint32Array(INIT_BUCKETS);
-    this.freeHead = -1;
-    this.used = 0;
+    this.resetPool();
     this.t0 = emptyBuckets(INIT_BUCKETS);
     this.t1 = null;
     this.rehashIdx = -1;
@@ -189,28 +205,48 @@ export class Dict<V> {
 
   // --- slot pool -----------------------------------------------------------
 
+  private resetPool(): void {
+    this.kp = [[]];
+    this.vp = [[]];
+    this.hp = [new Int32Array(INIT_BUCKETS)];
+    this.np = [new Int32Array(INIT_BUCKETS)];
+    this.mp = [new Uint32Array(INIT_BUCKETS)];
+    this.freeHead = -1;
+    this.used = 0;
+  }
+
   private allocSlot(): number {
     if (this.freeHead >= 0) {
       const s = this.freeHead;
-      this.freeHead = this.next[s];
+      this.freeHead = this.nextOf(s);
       return s;
     }
     const s = this.used++;
-    if (s >= this.next.length) {
-      const cap = this.next.length * 2;
-      const nn = new Int32Array(cap); nn.set(this.next); this.next = nn;
-      const nh = new Int32Array(cap); nh.set(this.hashes); this.hashes = nh;
-      const nm = new Uint32Array(cap); nm.set(this.meta); this.meta = nm;
+    const pg = s >>> PAGE_BITS, o = s & PAGE_MASK;
+    if (pg === this.kp.length) {
+      // A new full page: nothing existing is copied.
+      this.kp.push([]);
+      this.vp.push([]);
+      this.hp.push(new Int32Array(PAGE));
+      this.np.push(new Int32Array(PAGE));
+      this.mp.push(new Uint32Array(PAGE));
+    } else if (o >= this.np[pg].length) {
+      // Only page 0 is ever partial: grow it geometrically up to PAGE.
+      const cap = Math.min(PAGE, this.np[pg].length * 2);
+      const nn = new Int32Array(cap); nn.set(this.np[pg]); this.np[pg] = nn;
+      const nh = new Int32Array(cap); nh.set(this.hp[pg]); this.hp[pg] = nh;
+      const nm = new Uint32Array(cap); nm.set(this.mp[pg]); this.mp[pg] = nm;
     }
-    this.keys.push(null);
-    this.vals.push(this.empty);
+    this.kp[pg].push(null);
+    this.vp[pg].push(this.empty);
     return s;
   }
 
   private freeSlot(i: number): void {
-    this.keys[i] = null;
-    this.vals[i] = this.empty;
-    this.next[i] = this.freeHead;
+    const pg = i >>> PAGE_BITS, o = i & PAGE_MASK;
+    this.kp[pg][o] = null;
+    this.vp[pg][o] = this.empty;
+    this.np[pg][o] = this.freeHead;
     this.freeHead = i;
   }
 
@@ -246,13 +282,7 @@ export class Dict<V> {
   /** Release the pool's memory when the dict became empty through deletes. */
   private compactPool(): void {
     if (this.size !== 0 || this.used < 64) return;
-    this.keys = [];
-    this.vals = [];
-    this.hashes = new Int32Array(INIT_BUCKETS);
-    this.next = new Int32Array(INIT_BUCKETS);
-    this.meta = new Uint32Array(INIT_BUCKETS);
-    this.freeHead = -1;
-    this.used = 0;
+    this.resetPool();
   }
 
   /** Migrate up to one non-empty bucket (visiting at most 10 empty ones). */
@@ -268,9 +298,10 @@ export class Dict<V> {
         continue;
       }
       while (i >= 0) {
-        const nx = this.next[i];
-        const b = this.hashes[i] & m1;
-        this.next[i] = t1[b];
+        const pg = i >>> PAGE_BITS, o = i & PAGE_MASK;
+        const nx = this.np[pg][o];
+        const b = this.hp[pg][o] & m1;
+        this.np[pg][o] = t1[b];
         t1[b] = i;
         i = nx;
       }
@@ -306,28 +337,31 @@ export class Dict<V> {
     return this.used;
   }
   keyAt(i: number): string | null {
-    return this.keys[i];
+    return this.kp[i >>> PAGE_BITS][i & PAGE_MASK];
   }
   valAt(i: number): V {
-    return this.vals[i];
+    return this.vp[i >>> PAGE_BITS][i & PAGE_MASK];
   }
   /** Overwrite the value in a slot found with find() (no rehash, no lookup). */
   setValAt(i: number, v: V): void {
-    this.vals[i] = v;
+    this.vp[i >>> PAGE_BITS][i & PAGE_MASK] = v;
   }
   metaAt(i: number): number {
-    return this.meta[i];
+    return this.mp[i >>> PAGE_BITS][i & PAGE_MASK];
   }
   setMetaAt(i: number, m: number): void {
-    this.meta[i] = m;
+    this.mp[i >>> PAGE_BITS][i & PAGE_MASK] = m;
   }
 
   /** Snapshot of all keys (KEYS, FLUSH notifications, type conversions). */
   keyList(): string[] {
     const out: string[] = new Array(0);
-    for (let i = 0; i < this.used; i++) {
-      const k = this.keys[i];
-      if (k !== null) out.push(k);
+    for (let pg = 0; pg < this.kp.length; pg++) {
+      const keys = this.kp[pg];
+      for (let o = 0; o < keys.length; o++) {
+        const k = keys[o];
+        if (k !== null) out.push(k);
+      }
     }
     return out;
   }
@@ -364,12 +398,12 @@ export class Dict<V> {
   private emitBucket(t: Int32Array, b: number, out: string[], outVals?: V[]): void {
     let i = t[b];
     while (i >= 0) {
-      out.push(this.keys[i] as string);
-      if (outVals !== undefined) outVals.push(this.vals[i]);
-      i = this.next[i];
+      const pg = i >>> PAGE_BITS, o = i & PAGE_MASK;
+      out.push(this.kp[pg][o] as string);
+      if (outVals !== undefined) outVals.push(this.vp[pg][o]);
+      i = this.np[pg][o];
     }
   }
-
 
   /** A random key, or null if empty (Redis's dictGetRandomKey: random bucket, random chain element). */
   randomKey(): string | null {
@@ -381,8 +415,8 @@ export class Dict<V> {
         // Sparse table: fall back to a slot scan from a random point.
         const start = (Math.random() * this.used) | 0;
         for (let k = 0; k < this.used; k++) {
-          const s = (start + k) % this.used;
-          if (this.keys[s] !== null) return this.keys[s];
+          const key = this.keyAt((start + k) % this.used);
+          if (key !== null) return key;
         }
         return null;
       }
@@ -395,10 +429,10 @@ export class Dict<V> {
       }
     }
     let len = 0;
-    for (let i = head; i >= 0; i = this.next[i]) len++;
+    for (let i = head; i >= 0; i = this.nextOf(i)) len++;
     let pick = (Math.random() * len) | 0;
     let i = head;
-    while (pick-- > 0) i = this.next[i];
-    return this.keys[i];
+    while (pick-- > 0) i = this.nextOf(i);
+    return this.keyAt(i);
   }
 }

@@ -129,9 +129,9 @@ test('config text: comments, quotes, deprecated directives, errors with line num
     assert.fail('no error');
   };
   assert.equal(err('port 1\nhz "3 a\n'),
-    "\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nReading the configuration file, at line 2\n>>> 'hz \"3 a'\nUnbalanced quotes in configuration line\n");
-  assert.match(err('list-max-ziplist-entries 5 6'), /at line 1\n.*\nBad directive or wrong number of arguments\n$/);
-  assert.match(err('\n\nloglevel xx'), /at line 3\n>>> 'loglevel xx'\nargument\(s\) must be one of the following/);
+    "\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nReading the configuration file, at line 2 (x)\n>>> 'hz \"3 a'\nUnbalanced quotes in configuration line\n");
+  assert.match(err('list-max-ziplist-entries 5 6'), /at line 1 \(x\)\n.*\nBad directive or wrong number of arguments\n$/);
+  assert.match(err('\n\nloglevel xx'), /at line 3 \(x\)\n>>> 'loglevel xx'\nargument\(s\) must be one of the following/);
   assert.equal(err('logfile /nonexistent-dir/x.log'),
     "\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nCan't open the log file: No such file or directory\n");
 });

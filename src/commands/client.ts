@@ -25,10 +25,16 @@ const CLIENT_FLAGS = ['noscript', 'loading', 'stale'] as const;
 const ADMIN_FLAGS = ['admin', 'noscript', 'loading', 'stale'] as const;
 const LLONG_MAX = 9223372036854775807n;
 
+/** A client string as printf's %s shows it in Redis's error lines: cut at the first NUL byte. */
+function cstr(s: string): string {
+  const z = s.indexOf('\0');
+  return z < 0 ? s : s.slice(0, z);
+}
+
 /** Redis's addReplySubcommandSyntaxError. */
 function subcommandSyntaxError(c: Client, argv: string[]): void {
-  const msg = `ERR unknown subcommand or wrong number of arguments for '${argv[1].slice(0, 128)}'. ` +
-    `Try ${argv[0].toUpperCase()} HELP.`;
+  const msg = `ERR unknown subcommand or wrong number of arguments for '${cstr(argv[1]).slice(0, 128)}'. ` +
+    `Try ${cstr(argv[0]).toUpperCase()} HELP.`;
   c.error(msg.replace(/[\r\n]/g, ' '));
 }
 
@@ -164,7 +170,7 @@ function listCommand(c: Client, argv: string[]): void {
   if (argv.length === 4 && is(argv[2], 'type')) {
     type = clientTypeByName(argv[3]);
     if (type === -1) {
-      c.error(`ERR Unknown client type '${argv[3]}'`.replace(/[\r\n]/g, ' '));
+      c.error(`ERR Unknown client type '${cstr(argv[3])}'`.replace(/[\r\n]/g, ' '));
       return;
     }
   } else if (argv.length > 3 && is(argv[2], 'id')) {
@@ -218,7 +224,7 @@ function killCommand(c: Client, argv: string[]): void {
       } else if (more && is(opt, 'type')) {
         type = clientTypeByName(argv[i + 1]);
         if (type === -1) {
-          c.error(`ERR Unknown client type '${argv[i + 1]}'`.replace(/[\r\n]/g, ' '));
+          c.error(`ERR Unknown client type '${cstr(argv[i + 1])}'`.replace(/[\r\n]/g, ' '));
           return;
         }
       } else if (more && is(opt, 'addr')) {
@@ -228,7 +234,7 @@ function killCommand(c: Client, argv: string[]): void {
       } else if (more && is(opt, 'user')) {
         user = argv[i + 1];
         if (user !== 'default') {
-          c.error(`ERR No such user '${user}'`.replace(/[\r\n]/g, ' '));
+          c.error(`ERR No such user '${cstr(user)}'`.replace(/[\r\n]/g, ' '));
           return;
         }
       } else if (more && is(opt, 'skipme')) {

@@ -134,7 +134,9 @@ function helloCommand(c: Client, argv: string[]): void {
       if (!setClientName(c, argv[j + 1])) return;
       j++;
     } else {
-      c.error(`ERR Syntax error in HELLO option '${opt}'`.replace(/[\r\n]/g, ' '));
+      // Redis formats the option with %s: it ends at the first NUL byte.
+      const z = opt.indexOf('\0');
+      c.error(`ERR Syntax error in HELLO option '${z < 0 ? opt : opt.slice(0, z)}'`.replace(/[\r\n]/g, ' '));
       return;
     }
   }

@@ -43,11 +43,14 @@ let exactWhen: bigint | null = null;
 
 /**
  * Copy of an argument as Redis prints it inside an error line: a C string
- * (cut at the first NUL byte) with CR/LF turned into spaces.
+ * (cut at the first NUL byte) with CR/LF turned into spaces. `atEnd`: the
+ * argument ends the line, and addReplyErrorFormat first trims CR/LF off
+ * the end of the whole line (so trailing ones vanish instead).
  */
-function errorArg(s: string): string {
+function errorArg(s: string, atEnd = false): string {
   const nul = s.indexOf('\0');
   if (nul >= 0) s = s.slice(0, nul);
+  if (atEnd) s = s.replace(/[\r\n]+$/, '');
   return s.replace(/[\r\n]/g, ' ');
 }
 
@@ -66,7 +69,9 @@ function parseExpireFlags(c: Client, argv: string[]): number {
     else if (is(a, 'gt')) flags |= EXPIRE_GT;
     else if (is(a, 'lt')) flags |= EXPIRE_LT;
     else {
-      c.error('ERR Unsupported option ' + errorArg(a));
+      // Redis formats it with addReplyErrorFormat, which first trims CR/LF off
+      // both ends of the whole line, then turns the inner ones into spaces.
+      c.error('ERR Unsupported option ' + errorArg(a, true));
       return -1;
     }
   }

@@ -13,7 +13,7 @@ import type { Db } from '../store/db';
 import { E } from '../protocol/errors';
 import { parseInt64 } from '../protocol/numbers';
 import { keyChanged, lookupRead, notify, NC } from '../server/keyspace';
-import { encodingOf, type Value } from '../store/values';
+import { encodingOf, isSharedInt, UnsharedInt, type Value } from '../store/values';
 import { is } from './args';
 import { copyTtl, keyAt, KEYSPACE, KEYSPACE_DANGEROUS, lookupNoTouch, setMeta, signalKey } from './generic-core';
 
@@ -95,7 +95,8 @@ function copyCommand(c: Client, argv: string[]): void {
     }
     dst.delete(newkey);
   }
-  const copy: Value = typeof v === 'string' ? v : v.dup();
+  // A shared small integer is copied into a private int object (refcount 1), as Redis does.
+  const copy: Value = typeof v === 'string' ? (isSharedInt(v) ? new UnsharedInt(v) : v) : v.dup();
   dst.add(newkey, copy);
   copyTtl(src, key, dst, newkey);
   keyChanged(c, dst, newkey, NC.GENERIC, 'copy_to');
@@ -233,23 +234,16 @@ function objectEncodingCommand(c: Client, argv: string[]): void {
   if (v !== undefined) c.w.bulk(encodingOf(v));
 }
 
-/** Redis shares the integer objects 0..9999 (OBJ_SHARED_INTEGERS); their refcount is INT_MAX. */
-const SHARED_INTEGERS = 10000;
-
 /**
  * OBJECT REFCOUNT: Respite has no reference counts; it reports what Redis
  * reports for the same value: 2147483647 (OBJ_SHARED_REFCOUNT) for the
- * shared small integers, 1 for everything else.
+ * shared small integers (not for a COPY of one: see UnsharedInt), 1 for
+ * everything else.
  */
 function objectRefcountCommand(c: Client, argv: string[]): void {
   const v = objectLookup(c, argv[2]);
   if (v === undefined) return;
-  let shared = false;
-  if (typeof v === 'string' && v.length <= 5 && encodingOf(v) === 'int') {
-    const n = +v;
-    shared = n >= 0 && n < SHARED_INTEGERS;
-  }
-  c.w.int(shared ? INT_MAX : 1);
+  c.w.int(isSharedInt(v) ? INT_MAX : 1);
 }
 
 const LRU_CLOCK_MAX = 0xffffff;

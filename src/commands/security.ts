@@ -30,6 +30,8 @@ const lastLogged = new WeakMap<Server, number>();
 export function isCrossProtocolAttack(argv: readonly string[]): boolean {
   const a = argv[0];
   if (a.length !== 4 && a.length !== 5) return false;
+  const f = a.charCodeAt(0) | 0x20; // 'p' or 'h', any case, before paying for toLowerCase
+  if (f !== 0x70 && f !== 0x68) return false;
   const l = a.toLowerCase();
   return l === 'post' || l === 'host:';
 }

@@ -16,15 +16,13 @@
 import type { CommandSpec } from './spec';
 import type { Client } from '../server/client';
 import { E } from '../protocol/errors';
-import { encodingOf } from '../store/values';
+import { encodingOf, isSharedInt } from '../store/values';
 import { rdbValueSize } from '../store/rdb-size';
 import { changeReplicationId } from '../server/info';
 import { rewriteConfig, rewriteErrorText } from '../config/rewrite';
 import { parseInt64 } from '../protocol/numbers';
 import { is } from './args';
 
-/** Redis's OBJ_SHARED_INTEGERS: small int values are shared objects (refcount INT_MAX). */
-const SHARED_INTEGERS = 10000;
 const SHARED_REFCOUNT = 2147483647;
 const LRU_CLOCK_MAX = (1 << 24) - 1;
 
@@ -97,11 +95,7 @@ function debugObject(c: Client, key: string): void {
   }
   const v = db.dict.valAt(slot);
   const enc = encodingOf(v);
-  let refcount = 1;
-  if (enc === 'int') {
-    const n = parseInt64(typeof v === 'string' ? v : v.toString());
-    if (n !== null && n >= 0 && n < SHARED_INTEGERS) refcount = SHARED_REFCOUNT;
-  }
+  const refcount = isSharedInt(v) ? SHARED_REFCOUNT : 1;
   const size = rdbValueSize(v);
   const lru = db.getMeta(key) & LRU_CLOCK_MAX;
   const clock = Math.floor(Date.now() / 1000) & LRU_CLOCK_MAX;

@@ -97,6 +97,7 @@ export function parseExtendedArgs(c: Client, argv: string[], from: number, forSe
 export function expireDeadline(c: Client, arg: string, flags: number): number | null {
   const seconds = (flags & (OBJ_EX | OBJ_EXAT)) !== 0;
   const relative = (flags & (OBJ_EX | OBJ_PX)) !== 0;
+  exactDeadline = null;
   if (arg.length <= 12) {
     const v = parseInt64(arg);
     if (v === null) {
@@ -124,8 +125,17 @@ export function expireDeadline(c: Client, arg: string, flags: number): number | 
     c.error(E.INVALID_EXPIRE(c.cmd!.fullName));
     return null;
   }
-  return Number(v);
+  const when = Number(v);
+  if (when > Number.MAX_SAFE_INTEGER) exactDeadline = v;
+  return when;
 }
+
+/**
+ * The exact int64 deadline of the last expireDeadline() call when it is
+ * beyond 2^53 (a double cannot hold it), else null; passed on to
+ * db.setExpire so PTTL/PEXPIRETIME/RENAME keep every digit, as in Redis.
+ */
+let exactDeadline: bigint | null = null;
 
 export const SET_FLAGS = { OBJ_NX, OBJ_XX, OBJ_GET, OBJ_KEEPTTL, OBJ_PERSIST, EXPIRE_FLAGS };
 
@@ -148,25 +158,34 @@ function replyGet(c: Client, key: string): boolean {
  */
 function setGeneric(c: Client, flags: number, key: string, val: string, expire: string | null, counted: boolean): void {
   let when = -1;
+  let exact: bigint | null = null;
   if (expire !== null) {
     const w = expireDeadline(c, expire, flags);
     if (w === null) return;
     when = w;
+    exact = exactDeadline;
   }
   if (flags & OBJ_GET && !replyGet(c, key)) return;
   const db = c.db;
-  const found = db.exists(key);
-  if ((flags & OBJ_NX && found) || (flags & OBJ_XX && !found)) {
-    if (!(flags & OBJ_GET)) {
-      if (counted) c.w.int(0);
-      else c.w.null();
+  if (flags & (OBJ_NX | OBJ_XX)) {
+    const found = db.exists(key);
+    if ((flags & OBJ_NX && found) || (flags & OBJ_XX && !found)) {
+      if (!(flags & OBJ_GET)) {
+        if (counted) c.w.int(0);
+        else c.w.null();
+      }
+      return;
     }
-    return;
+  } else if (db.expires.size !== 0) {
+    // Redis's lookupKeyWrite expires a stale key first (expired event and stat),
+    // even when the result does not matter; without NX/XX that is all it is for.
+    db.expireIfNeeded(key);
   }
   db.set(key, val, (flags & OBJ_KEEPTTL) !== 0);
   keyChanged(c, db, key, NC.STRING, 'set');
   if (when >= 0) {
-    db.setExpire(key, when);
+    if (exact !== null) db.setExpire(key, when, exact);
+    else db.setExpire(key, when);
     notify(c, db, key, NC.GENERIC, 'expire');
   }
   if (!(flags & OBJ_GET)) {
@@ -177,6 +196,10 @@ function setGeneric(c: Client, flags: number, key: string, val: string, expire: 
 
 /** SET key value [NX|XX] [GET] [EX s|PX ms|EXAT ts|PXAT ms-ts|KEEPTTL] */
 function setCommand(c: Client, argv: string[]): void {
+  if (argv.length === 3) {
+    setGeneric(c, 0, argv[1], argv[2], null, false); // the common case: no options to parse
+    return;
+  }
   const opts = parseExtendedArgs(c, argv, 3, true);
   if (opts === null) return;
   setGeneric(c, opts.flags, argv[1], argv[2], opts.expire, false);
@@ -222,10 +245,12 @@ function getexCommand(c: Client, argv: string[]): void {
   }
   const flags = opts.flags;
   let when = -1;
+  let exact: bigint | null = null;
   if (opts.expire !== null) {
     const w = expireDeadline(c, opts.expire, flags);
     if (w === null) return;
     when = w;
+    exact = exactDeadline;
   }
   replyString(c, v);
   const db = c.db;
@@ -233,7 +258,8 @@ function getexCommand(c: Client, argv: string[]): void {
     db.delete(key);
     keyChanged(c, db, key, NC.GENERIC, 'del');
   } else if (when >= 0) {
-    db.setExpire(key, when);
+    if (exact !== null) db.setExpire(key, when, exact);
+    else db.setExpire(key, when);
     keyChanged(c, db, key, NC.GENERIC, 'expire');
   } else if (flags & OBJ_PERSIST) {
     if (db.persist(key)) keyChanged(c, db, key, NC.GENERIC, 'persist');

@@ -141,7 +141,23 @@ function reapply(srv: Server, fns: readonly ApplyFn[], old: Snapshot): void {
   }
 }
 
-const failed = (name: string, reason: string) => `ERR CONFIG SET failed (possibly related to argument '${name}') - ${reason}`;
+const failed = (name: string, reason: string) =>
+  errorFormat(`ERR CONFIG SET failed (possibly related to argument '${cstr(name)}') - ${reason}`);
+
+/** A client string as printf's %s shows it: cut at the first NUL byte. */
+function cstr(s: string): string {
+  const z = s.indexOf('\0');
+  return z < 0 ? s : s.slice(0, z);
+}
+
+/**
+ * Redis's addReplyErrorFormat clean-up of a whole error line: CR/LF
+ * trimmed off the end, inner ones turned into spaces (a raw CR LF would
+ * break the protocol: the parameter name comes from the client).
+ */
+function errorFormat(msg: string): string {
+  return msg.replace(/[\r\n]+$/, '').replace(/[\r\n]/g, ' ');
+}
 
 /**
  * CONFIG SET name value [name value ...] (pairs = argv after SET).
@@ -168,7 +184,7 @@ export function configSet(srv: Server, pairs: readonly string[], protectedAllowe
     else if (specs.includes(p)) error = failed(name, 'duplicate parameter');
     specs.push(p);
   }
-  if (unknown !== null) return `ERR Unknown option or number of arguments for CONFIG SET - '${unknown}'`;
+  if (unknown !== null) return errorFormat(`ERR Unknown option or number of arguments for CONFIG SET - '${cstr(unknown)}'`);
   if (error !== null) return error;
 
   // 2. snapshot, then parse and store every value

@@ -123,7 +123,8 @@ const LONG_MAX = 9223372036854775807n;
 
 /** Redis's "%f" then trimDoubleString: fixed 6 decimals, trailing zeros and dot removed. */
 export function formatPercentile(v: number): string {
-  let s = v.toFixed(6);
+  // sprintf("%f") keeps the sign of -0.0 (CONFIG SET accepts "-0"); toFixed drops it.
+  let s = Object.is(v, -0) ? '-0.000000' : v.toFixed(6);
   if (s.includes('.')) s = s.replace(/0+$/, '').replace(/\.$/, '');
   return s;
 }

@@ -22,6 +22,8 @@ export interface ReplySink {
 const CHUNK = 16 * 1024;
 /** Values at least this large are written as their own buffer, not copied into the chunk. */
 const LARGE = 64 * 1024;
+/** A grown chunk up to this size stays with its client between batches; larger ones are dropped. */
+const KEEP_MAX = 1024 * 1024;
 const pool: Buffer[] = [];
 
 function takeChunk(min: number): Buffer {
@@ -33,6 +35,24 @@ function takeChunk(min: number): Buffer {
 }
 
 const CRLF = '\r\n';
+/** Bulk values up to this length are copied with a JS loop instead of a native latin1Write. */
+const SMALL = 32;
+
+/** Write the decimal digits of a non-negative integer at `o`; returns the new offset. */
+function writeDigits(c: Buffer, o: number, n: number): number {
+  if (n < 10) {
+    c[o] = 48 + n;
+    return o + 1;
+  }
+  if (n < 100) {
+    c[o] = 48 + ((n / 10) | 0);
+    c[o + 1] = 48 + (n % 10);
+    return o + 2;
+  }
+  const d = String(n);
+  for (let i = 0; i < d.length; i++) c[o + i] = d.charCodeAt(i);
+  return o + d.length;
+}
 
 export class ReplyWriter {
   /** 2 or 3, as negotiated with HELLO. */
@@ -79,7 +99,12 @@ export class ReplyWriter {
   raw(s: string): void {
     const n = s.length;
     const c = this.reserve(n);
-    c.latin1Write(s, this.len, n);
+    if (n <= SMALL) {
+      const o = this.len;
+      for (let i = 0; i < n; i++) c[o + i] = s.charCodeAt(i);
+    } else {
+      c.latin1Write(s, this.len, n);
+    }
     this.len += n;
     this.total += n;
   }
@@ -109,6 +134,9 @@ export class ReplyWriter {
       if (c.length === CHUNK && pool.length < 256) {
         pool.push(c);
         this.chunk = null;
+      } else if (c.length > KEEP_MAX) {
+        // A one-off huge batch must not leave the client holding its buffer forever.
+        this.chunk = null;
       }
     } else {
       this.lent = true;
@@ -131,7 +159,19 @@ export class ReplyWriter {
   /** Error line; `msg` must already carry its prefix (ERR, WRONGTYPE...). */
   error(msg: string): void { this.raw('-' + msg + CRLF); }
 
-  int(n: number): void { this.raw(':' + n + CRLF); }
+  int(n: number): void {
+    if ((n | 0) !== n || n < 0) {
+      this.raw(':' + n + CRLF);
+      return;
+    }
+    const c = this.reserve(24);
+    let o = this.len;
+    c[o++] = 0x3a; // ':'
+    o = writeDigits(c, o, n);
+    c[o++] = 13; c[o++] = 10;
+    this.total += o - this.len;
+    this.len = o;
+  }
 
   /** A 64-bit integer held as bigint (BITFIELD, INCR near the edges). */
   bigint(n: bigint): void { this.raw(':' + n.toString() + CRLF); }
@@ -149,11 +189,20 @@ export class ReplyWriter {
       this.total += n + 2;
       return;
     }
-    const head = '$' + n + CRLF;
-    const c = this.reserve(head.length + n + 2);
+    // Header digits and (for short values) the bytes themselves are stored
+    // with plain loops: for the typical small reply this beats two native
+    // latin1Write calls and the header string concatenation.
+    const c = this.reserve(n + 24);
     let o = this.len;
-    o += c.latin1Write(head, o, head.length);
-    o += c.latin1Write(s, o, n);
+    c[o++] = 0x24; // '$'
+    o = writeDigits(c, o, n);
+    c[o++] = 13; c[o++] = 10;
+    if (n <= SMALL) {
+      for (let i = 0; i < n; i++) c[o + i] = s.charCodeAt(i);
+      o += n;
+    } else {
+      o += c.latin1Write(s, o, n);
+    }
     c[o++] = 13; c[o++] = 10;
     this.total += o - this.len;
     this.len = o;

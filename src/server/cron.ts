@@ -92,6 +92,7 @@ export class Cron {
   tick(): void {
     const srv = this.srv;
     this.ticks++;
+    srv.syncClock();
     srv.updateLruClock();
     const now = Date.now();
     if (srv.config.activeExpireEnabled) this.activeExpireCycle();

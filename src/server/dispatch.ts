@@ -35,21 +35,28 @@ export interface GateHooks {
 /** Parse and run every complete command in the client's input buffer. */
 export function processInput(c: Client): void {
   const p = c.parser;
+  const srv = c.server;
+  // Timestamps chain through the batch: a command's start reading is the
+  // previous command's end reading, so call() needs one clock read, not two.
+  let t = performance.now();
   for (;;) {
-    if (c.flags & (CF.CLOSE_AFTER_REPLY | CF.CLOSE_ASAP | CF.BLOCKED | CF.POSTPONED)) return;
-    if (c.readPaused) return;
+    if (c.flags & (CF.CLOSE_AFTER_REPLY | CF.CLOSE_ASAP | CF.BLOCKED | CF.POSTPONED)) break;
+    if (c.readPaused) break;
     const argv = p.next();
     if (argv === null) {
       if (p.error !== null) protocolError(c, p.error);
-      return;
+      break;
     }
     if (argv.length === 0) continue;
     if (isCrossProtocolAttack(argv)) {
       securityWarning(c); // no reply, connection closed (Redis: top of processCommand)
-      return;
+      break;
     }
+    srv.chainStart = t;
     processCommand(c, argv);
+    if (srv.chainStart < 0) t = srv.lastCallEnd; // call() consumed the reading: chain from its end
   }
+  srv.chainStart = -1;
 }
 
 /** Reply with a protocol error and close after the reply, like Redis's setProtocolError. */
@@ -185,12 +192,20 @@ function reject(c: Client, e: CommandEntry, msg: string): void {
  */
 export function call(c: Client, e: CommandEntry, argv: string[]): void {
   const srv = c.server;
-  srv.now = Date.now();
+  // Start reading: handed over by processInput's chain, else read now (nested
+  // calls such as EXEC's queued commands, and calls from timers).
+  let t0 = srv.chainStart;
+  srv.chainStart = -1;
+  if (t0 < 0) t0 = performance.now();
+  // The command's time snapshot: wall clock derived from the monotonic reading
+  // we take anyway for the latency stats (re-synced every read batch / tick).
+  srv.now = srv.wallBase + Math.floor(t0 - srv.perfBase);
   srv.noTouch = (c.flags & CF.NO_TOUCH) !== 0;
   const errorsBefore = c.errors;
-  const t0 = performance.now();
   (e.spec.handler as (c: Client, a: string[]) => void)(c, argv);
-  const us = (performance.now() - t0) * 1000;
+  const t1 = performance.now();
+  srv.lastCallEnd = t1;
+  const us = (t1 - t0) * 1000;
   srv.noTouch = false;
   const st = e.stats;
   st.calls++;

@@ -237,7 +237,8 @@ function onData(c: Client, chunk: Buffer): void {
   c.netIn += n;
   srv.stats.netInput += n;
   srv.stats.totalReadsProcessed++;
-  c.lastInteraction = Date.now();
+  srv.syncClock();
+  c.lastInteraction = srv.wallBase;
   c.parser.feed(chunk);
   if (c.parser.buffered > srv.config.clientQueryBufferLimit) {
     srv.stats.clientQueryBufferLimitDisconnections++;

@@ -62,6 +62,13 @@ export class Server implements KeyspaceHost {
   // --- KeyspaceHost --------------------------------------------------------
   /** Time snapshot of the running command (unix ms). */
   now = Date.now();
+  /** Wall clock (unix ms) and performance.now() read together by syncClock(). */
+  wallBase = Date.now();
+  perfBase = performance.now();
+  /** performance.now() handed from processInput to the next call() (-1: none); see dispatch.ts. */
+  chainStart = -1;
+  /** performance.now() at the end of the last call(). */
+  lastCallEnd = 0;
   expireEnabled = true;
   noTouch = false;
   /** LRU clock in seconds, 24 bits (Redis's LRU_CLOCK). */
@@ -77,6 +84,17 @@ export class Server implements KeyspaceHost {
     this.cron = new Cron(this);
     this.pause = new ClientPause(this);
     this.updateLruClock();
+  }
+
+  /**
+   * Re-read the wall clock. call() derives each command's snapshot from
+   * performance.now() relative to this pair, which saves a Date.now() per
+   * command; it is re-synced per read batch and per cron tick, so wall-clock
+   * adjustments show up within one batch.
+   */
+  syncClock(): void {
+    this.wallBase = Date.now();
+    this.perfBase = performance.now();
   }
 
   updateLruClock(): void {

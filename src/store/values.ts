@@ -106,3 +106,43 @@ export function encodingOf(v: Value): string {
   if (v.length <= 20 && parseInt64(v) !== null) return 'int';
   return v.length <= 44 ? 'embstr' : 'raw';
 }
+
+// --- shared small integers ------------------------------------------------------
+
+/** Redis's OBJ_SHARED_INTEGERS: the int values 0..9999 are shared objects (refcount INT_MAX). */
+export const SHARED_INTEGERS = 10000;
+
+/**
+ * True if Redis would hold `v` as one of its shared integer objects: a
+ * plain string value with the int encoding in 0..9999 (OBJECT REFCOUNT
+ * 2147483647). Wrapped values (EmbStrInt, UnsharedInt) are never shared.
+ */
+export function isSharedInt(v: Value): boolean {
+  if (typeof v !== 'string' || v.length > 4 || encodingOf(v) !== 'int') return false;
+  const n = +v;
+  return n >= 0 && n < SHARED_INTEGERS;
+}
+
+/**
+ * A small integer value (0..9999) that is NOT Redis's shared object: COPY
+ * of a shared integer makes a private int-encoded copy (dupStringObject),
+ * whose OBJECT REFCOUNT is 1 while its encoding stays 'int'. Reports 'int'
+ * for as long as its bytes are the ones it was created with; commands that
+ * edit strings in place turn it into a plain RawString first.
+ */
+export class UnsharedInt extends RawString {
+  readonly text: string;
+  constructor(text: string) {
+    const b = Buffer.allocUnsafe(text.length);
+    b.latin1Write(text, 0, text.length);
+    super(b, text.length);
+    this.text = text;
+  }
+  override encoding(): string {
+    return this.len === this.text.length && this.buf.latin1Slice(0, this.len) === this.text ? 'int' : 'raw';
+  }
+  /** COPY of a private int is another private int (dupStringObject keeps the int encoding). */
+  override dup(): RawString {
+    return this.encoding() === 'int' ? new UnsharedInt(this.text) : super.dup();
+  }
+}

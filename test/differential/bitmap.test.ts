@@ -348,3 +348,15 @@ test('seeded random bitmap sequence matches Redis', async () => {
   }
   for (const k of ['a', 'b', 'c', 'd']) await pair.same('GET', k);
 });
+
+test('a bit write always leaves a raw string, even when no bit changes', async () => {
+  // Found by the cross-family fuzzer: an INCRBYFLOAT result ("5", embstr) stayed embstr after SETBIT k 0 0.
+  await all([
+    ['DEL', 'f'], ['SET', 'f', '4'], ['INCRBYFLOAT', 'f', '1'], ['OBJECT', 'ENCODING', 'f'],
+    ['SETBIT', 'f', '0', '0'], ['OBJECT', 'ENCODING', 'f'], ['GET', 'f'],
+    ['SET', 'f', '4'], ['INCRBYFLOAT', 'f', '1'], ['BITFIELD', 'f', 'GET', 'u8', '0'], ['OBJECT', 'ENCODING', 'f'],
+    ['BITFIELD', 'f', 'SET', 'u1', '0', '0'], ['OBJECT', 'ENCODING', 'f'],
+    ['SET', 'f', '4'], ['INCRBYFLOAT', 'f', '1'], ['BITFIELD', 'f', 'OVERFLOW', 'FAIL', 'INCRBY', 'u2', '0', '9'],
+    ['OBJECT', 'ENCODING', 'f'], ['SET', 'f', '7'], ['SETBIT', 'f', '1', '0'], ['OBJECT', 'ENCODING', 'f'],
+  ]);
+});

@@ -87,6 +87,8 @@ describe('connection family vs Redis (no password)', () => {
       ['HELLO', '3', 'AUTH'], ['HELLO', '3', 'AUTH', 'default'], ['HELLO', '3', 'SETNAME'], ['HELLO', '2', 'setname', 'a b'],
       ['HELLO', '3', 'AUTH', 'nobody', 'pw'], ['HELLO', '2', 'AUTH', 'default', 'pw', 'SETNAME', 'x y'],
       ['HELLO', 'foo', 'bar'],
+      // Found by the cross-family fuzzer: the option is printed with %s, so it ends at a NUL byte.
+      ['HELLO', '3', 'ab\0cd'], ['HELLO', '2', '\0x'], ['HELLO', '3', 'a\r\n\0b'],
     ]) await p.same(...args);
     for (const args of [['HELLO'], ['HELLO', '3'], ['HELLO'], ['HELLO', '2', 'SETNAME', 'n1'], ['HELLO', '3', 'AUTH', 'default', 'x', 'SETNAME', 'n2'],
       ['HELLO', '2', 'setname', '']]) {
@@ -111,6 +113,9 @@ describe('connection family vs Redis (no password)', () => {
       ['CLIENT', 'KILL'], ['CLIENT', 'KILL', '1.2.3.4:5'], ['CLIENT', 'KILL', 'ID', '0'], ['CLIENT', 'KILL', 'ID', '-5'],
       ['CLIENT', 'KILL', 'ID', 'x'], ['CLIENT', 'KILL', 'ID', '999999'], ['CLIENT', 'KILL', 'TYPE', 'foo'],
       ['CLIENT', 'KILL', 'TYPE', 'pubsub'], ['CLIENT', 'KILL', 'USER', 'nobody'], ['CLIENT', 'KILL', 'SKIPME', 'x'],
+      // Found by the cross-family fuzzer: names are printed with %s, so they end at a NUL byte.
+      ['CLIENT', 'KILL', 'TYPE', 'a\0b'], ['CLIENT', 'KILL', 'USER', 'a\0b'], ['CLIENT', 'KILL', 'USER', 'default\0x'],
+      ['CLIENT', 'LIST', 'TYPE', 'x\0\r\n'], ['CLIENT', 'NO-EVICT', 'a\0b', 'c'],
       ['CLIENT', 'KILL', 'ID', '1', 'SKIPME'], ['CLIENT', 'KILL', 'MAXAGE', '1'], ['CLIENT', 'KILL', 'a', 'b', 'c'],
       ['CLIENT', 'KILL', 'ADDR', '1.2.3.4:5', 'LADDR', 'x'], ['CLIENT', 'KILL', 'USER', 'default', 'ID', '999999'],
       ['CLIENT', 'PAUSE'], ['CLIENT', 'PAUSE', 'x'], ['CLIENT', 'PAUSE', '-1'], ['CLIENT', 'PAUSE', '1.5'],

@@ -213,3 +213,11 @@ test('seeded random sequence over a small key set', async () => {
   }
   for (const k of keys) await pair.same('GET', k);
 });
+
+test('unsupported option with trailing CR/LF: trimmed like addReplyErrorFormat', async () => {
+  // Found by the cross-family fuzzer: Redis trims CR/LF off the end of the line, maps inner ones to spaces.
+  await pair.same('SET', 'k', 'v');
+  for (const opt of ['\r\n', 'x\r\n', '\r\nx', 'a\nb\r', '\n\n', 'ab\0\r\n', '\r\n\0zz']) {
+    for (const cmd of ['EXPIRE', 'PEXPIRE', 'EXPIREAT', 'PEXPIREAT']) await pair.same(cmd, 'k', '100', opt);
+  }
+});

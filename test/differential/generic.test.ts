@@ -285,3 +285,17 @@ test('seeded random sequence over keys and databases', async () => {
     await pair.same('DBSIZE');
   }
 });
+
+test('COPY of a shared small integer is a private int object (OBJECT REFCOUNT 1)', async () => {
+  // Found by the cross-family fuzzer: Redis's dupStringObject does not reuse the shared integers.
+  await all([
+    ['FLUSHALL'], ['SET', 'n', '5'], ['COPY', 'n', 'c'], ['OBJECT', 'REFCOUNT', 'n'], ['OBJECT', 'REFCOUNT', 'c'],
+    ['OBJECT', 'ENCODING', 'c'], ['COPY', 'c', 'c2'], ['OBJECT', 'REFCOUNT', 'c2'], ['OBJECT', 'ENCODING', 'c2'],
+    ['RENAME', 'c2', 'c3'], ['OBJECT', 'REFCOUNT', 'c3'], ['MOVE', 'c3', '1'], ['SELECT', '1'],
+    ['OBJECT', 'REFCOUNT', 'c3'], ['SELECT', '0'], ['INCR', 'c'], ['OBJECT', 'REFCOUNT', 'c'], ['GET', 'c'],
+    ['COPY', 'n', 'd'], ['APPEND', 'd', ''], ['OBJECT', 'ENCODING', 'd'], ['OBJECT', 'REFCOUNT', 'd'],
+    ['COPY', 'n', 'e'], ['SETBIT', 'e', '0', '0'], ['OBJECT', 'ENCODING', 'e'], ['GET', 'e'],
+    ['SET', 'big', '10000'], ['COPY', 'big', 'bc'], ['OBJECT', 'REFCOUNT', 'bc'], ['OBJECT', 'ENCODING', 'bc'],
+    ['SET', 's', '0'], ['COPY', 's', 's2'], ['OBJECT', 'REFCOUNT', 's2'], ['STRLEN', 's2'], ['GETRANGE', 's2', 0, -1],
+  ]);
+});

@@ -108,6 +108,9 @@ test('CONFIG: errors, HELP and values byte for byte', async () => {
   try {
     const cmds: string[][] = [
       ['CONFIG', 'SET', 'foo', '1'],
+      // Found by the cross-family fuzzer: CR/LF from the client broke the reply line; %s ends at NUL.
+      ['CONFIG', 'SET', 'x\r\n', '1'], ['CONFIG', 'SET', 'a\r\nb', '1'], ['CONFIG', 'SET', 'h\0z', '1'],
+      ['CONFIG', 'SET', '\r\n', '1', 'hz', '5'], ['CONFIG', 'SET', 'databases\0', '3'],
       ['CONFIG', 'SET', 'hz', 'abc'],
       ['CONFIG', 'SET', 'HZ', 'abc'],
       ['CONFIG', 'SET', 'hz', '10', 'hz', '11'],
@@ -150,6 +153,9 @@ test('CONFIG: errors, HELP and values byte for byte', async () => {
       ['CONFIG', 'SET', 'hz', '10', 'timeout', '0', 'latency-tracking-info-percentiles', '99.9 50 0.0001'],
       ['CONFIG', 'GET', 'latency-tracking-info-percentiles'],
       ['CONFIG', 'SET', 'latency-tracking-info-percentiles', ''],
+      ['CONFIG', 'GET', 'latency-tracking-info-percentiles'],
+      // Found by the cross-family fuzzer: "%f" prints -0.0 as "-0".
+      ['CONFIG', 'SET', 'latency-tracking-info-percentiles', '-0 50 -0.0'],
       ['CONFIG', 'GET', 'latency-tracking-info-percentiles'],
       ['CONFIG', 'SET', 'latency-tracking-info-percentiles', '50 99 99.9'],
       ['CONFIG', 'SET', 'proto-max-bulk-len', '9223372036854775807'],

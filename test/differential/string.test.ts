@@ -312,3 +312,15 @@ test('COMMAND INFO and COMMAND DOCS (summaries aside) match Redis for every stri
     if (strip(ours) !== strip(theirs)) throw new Error(`COMMAND DOCS ${n} differs:\n${strip(ours)}\n${strip(theirs)}`);
   }
 });
+
+test('SET / GETEX with EXAT / PXAT / EX beyond 2^53 ms keep the exact int64 deadline', async () => {
+  // Found by the cross-family fuzzer: the deadline was stored as a rounded double.
+  for (const opt of [['EXAT', '9223372036854775'], ['PXAT', '9223372036854775807'], ['PXAT', '9007199254740993'],
+    ['EX', '9223372036854775']]) {
+    await all([
+      ['SET', 'big', 'v', ...opt], ['PEXPIRETIME', 'big'], ['EXPIRETIME', 'big'], ['RENAME', 'big', 'big2'],
+      ['PEXPIRETIME', 'big2'], ['COPY', 'big2', 'big3'], ['PEXPIRETIME', 'big3'], ['DEL', 'big2', 'big3'],
+      ['SET', 'g', 'v'], ['GETEX', 'g', ...opt], ['PEXPIRETIME', 'g'], ['DEL', 'g'],
+    ]);
+  }
+});

@@ -87,7 +87,7 @@ export function lookupForBitWrite(c: Client, key: string, maxbit: number): RawSt
     let raw: RawString;
     if (typeof v === 'string' || v.constructor !== RawString) {
       // A JS string, or a RawString subclass with its own encoding rules
-      // (EmbStrInt, UnsharedInt): Redis's dbUnshareStringValue always leaves
+      // (FixedEncodingString): Redis's dbUnshareStringValue always leaves
       // a fresh raw-encoded copy, even when no bit ends up changing.
       const s = typeof v === 'string' ? v : v.toString();
       raw = RawString.from(s, need > s.length ? need - s.length : 0);

@@ -13,7 +13,7 @@ import type { Db } from '../store/db';
 import { E } from '../protocol/errors';
 import { parseInt64 } from '../protocol/numbers';
 import { keyChanged, lookupRead, notify, NC } from '../server/keyspace';
-import { encodingOf, isSharedInt, UnsharedInt, type Value } from '../store/values';
+import { encodingOf, FixedEncodingString, isSharedInt, type Value } from '../store/values';
 import { is } from './args';
 import { copyTtl, keyAt, KEYSPACE, KEYSPACE_DANGEROUS, lookupNoTouch, setMeta, signalKey } from './generic-core';
 
@@ -96,7 +96,7 @@ function copyCommand(c: Client, argv: string[]): void {
     dst.delete(newkey);
   }
   // A shared small integer is copied into a private int object (refcount 1), as Redis does.
-  const copy: Value = typeof v === 'string' ? (isSharedInt(v) ? new UnsharedInt(v) : v) : v.dup();
+  const copy: Value = typeof v === 'string' ? (isSharedInt(v) ? new FixedEncodingString(v, 'int') : v) : v.dup();
   dst.add(newkey, copy);
   copyTtl(src, key, dst, newkey);
   keyChanged(c, dst, newkey, NC.GENERIC, 'copy_to');

@@ -15,33 +15,10 @@ import type { Client } from '../server/client';
 import { E } from '../protocol/errors';
 import { INT64_MAX, INT64_MIN, parseInt64 } from '../protocol/numbers';
 import { keyChanged, NC } from '../server/keyspace';
-import { isString, RawString, strValue, type Value } from '../store/values';
+import { FixedEncodingString, isString, RawString, strValue, type Value } from '../store/values';
 import { addLD, formatLD, parseLD } from './string-float';
 import { exactInt } from './string-range';
 
-/**
- * An INCRBYFLOAT result that reads as an integer ("3"). Redis stores such
- * results as embstr (it never re-encodes them as int), while a plain JS
- * string of digits reports 'int'; this RawString reports 'embstr' for as
- * long as its bytes are the ones it was created with. Commands that edit
- * strings in place replace it by a plain RawString first (unshareString).
- */
-export class EmbStrInt extends RawString {
-  readonly text: string;
-  constructor(text: string) {
-    const b = Buffer.allocUnsafe(text.length);
-    b.latin1Write(text, 0, text.length);
-    super(b, text.length);
-    this.text = text;
-  }
-  override encoding(): string {
-    return this.len === this.text.length && this.buf.latin1Slice(0, this.len) === this.text ? 'embstr' : 'raw';
-  }
-  /** COPY keeps embstr (Redis's dupStringObject), or raw once the bytes were edited. */
-  override dup(): RawString {
-    return this.encoding() === 'embstr' ? new EmbStrInt(this.text) : super.dup();
-  }
-}
 
 /** The stored string value of a key for integer parsing (long values cannot be int64). */
 function intText(v: string | RawString): string | null {
@@ -131,7 +108,7 @@ function incrbyfloatCommand(c: Client, argv: string[]): void {
   const sum = addLD(cur, incr);
   if (sum.inf) { c.error(E.INCR_NAN); return; }
   const text = formatLD(sum);
-  const stored = text.length <= 20 && parseInt64(text) !== null ? new EmbStrInt(text) : text;
+  const stored = text.length <= 20 && parseInt64(text) !== null ? new FixedEncodingString(text, 'embstr') : text;
   if (v === undefined) db.add(key, stored);
   else db.replace(key, stored);
   keyChanged(c, db, key, NC.STRING, 'incrbyfloat');

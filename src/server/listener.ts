@@ -64,24 +64,12 @@ export class Listener {
   async listen(): Promise<void> {
     const cfg = this.srv.config;
     let port = cfg.port;
-    if (port !== 0 || cfg.bind.length > 0) {
-      for (const raw of cfg.bind) {
-        const optional = raw.startsWith('-');
-        let addr = optional ? raw.slice(1) : raw;
-        if (addr === '*') addr = '0.0.0.0';
-        else if (addr === '::*') addr = '::';
-        try {
-          const s = await this.listenOne({ host: addr, port, ipv6Only: addr.includes(':') });
-          this.servers.push(s);
-          const a = s.address();
-          if (a !== null && typeof a === 'object' && port === 0) port = a.port;
-        } catch (err) {
-          const code = (err as NodeJS.ErrnoException).code;
-          if (optional && (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT' || code === 'EINVAL')) continue;
-          await this.close();
-          throw Object.assign(err as Error, { bindAddr: addr, bindPort: port });
-        }
-      }
+    // Port 0 with a unix socket means "no TCP", as in Redis; port 0 alone (the
+    // programmatic API) means "any free port".
+    if (port !== 0 || cfg.unixsocket === '') {
+      const bound = await this.bindTcp(cfg.bind, port);
+      this.servers.push(...bound.servers);
+      port = bound.port;
     }
     this.port = port;
     cfg.port = port;

@@ -115,7 +115,7 @@ export const SHARED_INTEGERS = 10000;
 /**
  * True if Redis would hold `v` as one of its shared integer objects: a
  * plain string value with the int encoding in 0..9999 (OBJECT REFCOUNT
- * 2147483647). Wrapped values (EmbStrInt, UnsharedInt) are never shared.
+ * 2147483647). Wrapped values (FixedEncodingString) are never shared.
  */
 export function isSharedInt(v: Value): boolean {
   if (typeof v !== 'string' || v.length > 4 || encodingOf(v) !== 'int') return false;
@@ -124,25 +124,26 @@ export function isSharedInt(v: Value): boolean {
 }
 
 /**
- * A small integer value (0..9999) that is NOT Redis's shared object: COPY
- * of a shared integer makes a private int-encoded copy (dupStringObject),
- * whose OBJECT REFCOUNT is 1 while its encoding stays 'int'. Reports 'int'
- * for as long as its bytes are the ones it was created with; commands that
- * edit strings in place turn it into a plain RawString first.
+ * A string of digits whose OBJECT ENCODING is fixed by how it was made,
+ * not by its content (a plain JS string of digits reports 'int'):
+ *  - 'embstr': an INCRBYFLOAT result that reads as an integer ("3"); Redis
+ *    stores those as embstr and never re-encodes them;
+ *  - 'int': a private copy of a shared small integer made by COPY (Redis's
+ *    dupStringObject), whose OBJECT REFCOUNT is 1 while it stays 'int'.
+ * It reports `fixed` for as long as its bytes are the ones it was created
+ * with; commands that edit strings in place turn it into a plain RawString.
  */
-export class UnsharedInt extends RawString {
-  readonly text: string;
-  constructor(text: string) {
+export class FixedEncodingString extends RawString {
+  constructor(readonly text: string, readonly fixed: 'embstr' | 'int') {
     const b = Buffer.allocUnsafe(text.length);
     b.latin1Write(text, 0, text.length);
     super(b, text.length);
-    this.text = text;
   }
   override encoding(): string {
-    return this.len === this.text.length && this.buf.latin1Slice(0, this.len) === this.text ? 'int' : 'raw';
+    return this.len === this.text.length && this.buf.latin1Slice(0, this.len) === this.text ? this.fixed : 'raw';
   }
-  /** COPY of a private int is another private int (dupStringObject keeps the int encoding). */
+  /** COPY keeps the fixed encoding (dupStringObject), or raw once the bytes were edited. */
   override dup(): RawString {
-    return this.encoding() === 'int' ? new UnsharedInt(this.text) : super.dup();
+    return this.encoding() === this.fixed ? new FixedEncodingString(this.text, this.fixed) : super.dup();
   }
 }

@@ -36,6 +36,8 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MAIN = path.join(ROOT, 'dist', 'src', 'main.js');
+/** The V8 flags respite-server runs with (its shebang and `npm start`): see docs/architecture.md. */
+const NODE_FLAGS = ['--max-semi-space-size=4'];
 const ALL_TESTS = ['PING_INLINE', 'PING_MBULK', 'SET', 'GET', 'INCR', 'MSET'];
 const CLIENTS = 50;
 /** Target duration of one redis-benchmark run (seconds). */
@@ -453,7 +455,7 @@ async function main() {
   const [rp, sp] = o.ports ?? [await freePort(), await freePort()];
   const redis = await startServer('redis', 'redis-server',
     ['--port', String(rp), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--logfile', ''], rp);
-  const respite = await startServer('respite', process.execPath, [MAIN, '--port', String(sp), '--bind', '127.0.0.1'], sp);
+  const respite = await startServer('respite', process.execPath, [...NODE_FLAGS, MAIN, '--port', String(sp), '--bind', '127.0.0.1'], sp);
   console.log(`redis-server 7.0 pid ${redis.pid} port ${rp}; respite pid ${respite.pid} port ${sp}; node ${process.version}; ` +
     `${os.cpus().length} cpus, load average ${os.loadavg()[0].toFixed(2)} (numbers are only comparable on an idle machine)`);
   if (o.throughput) await throughput(redis, respite, o);
@@ -465,7 +467,7 @@ async function main() {
     const [rp2, sp2] = o.ports ?? [await freePort(), await freePort()];
     const redis2 = await startServer('redis', 'redis-server',
       ['--port', String(rp2), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--logfile', ''], rp2);
-    const respite2 = await startServer('respite', process.execPath, [MAIN, '--port', String(sp2), '--bind', '127.0.0.1'], sp2);
+    const respite2 = await startServer('respite', process.execPath, [...NODE_FLAGS, MAIN, '--port', String(sp2), '--bind', '127.0.0.1'], sp2);
     await stall(respite2, o.stallKeys);
     await stall(redis2, o.stallKeys);
   }

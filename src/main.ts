@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
 /* ==========================================================================
  * respite-server: the redis-server command line.
  *
@@ -8,6 +8,11 @@
  * accept connections"), reports a busy port as Redis does and exits 1, and
  * shuts down cleanly on SIGTERM / SIGINT. Runs as a single process, so
  * whoever started it holds the server's pid.
+ *
+ * The shebang (and `npm start`) run Node with --max-semi-space-size=4: a
+ * young generation of 4 MB semi-spaces instead of 16 MB cuts RSS by ~30 MB
+ * at 1M keys (1.34x Redis instead of 1.61x) at equal load speed; V8 reads the
+ * flag only at start-up, so it cannot be set from here.
  * ========================================================================== */
 
 import * as fs from 'node:fs';

@@ -49,7 +49,11 @@ async function main(): Promise<void> {
   if (args.length === 1 && (args[0] === '-h' || args[0] === '--help')) usage();
 
   const cfg = new Config();
-  const cl = parseCommandLine(args);
+  // Node decodes argv as UTF-8; Redis sees raw bytes. Arguments become latin1
+  // strings of those bytes (as config files are read), so a non-ASCII
+  // --requirepass matches what clients send; the file path is decoded back.
+  const cl = parseCommandLine(args.map((a) => Buffer.from(a, 'utf8').toString('latin1')));
+  if (cl.file !== null) cl.file = Buffer.from(cl.file, 'latin1').toString('utf8');
   const file = cl.file;
   try {
     // file + stdin + options parsed as one text, as Redis does (same line numbers in errors)

@@ -237,7 +237,7 @@ function objectEncodingCommand(c: Client, argv: string[]): void {
 /**
  * OBJECT REFCOUNT: Respite has no reference counts; it reports what Redis
  * reports for the same value: 2147483647 (OBJ_SHARED_REFCOUNT) for the
- * shared small integers (not for a COPY of one: see UnsharedInt), 1 for
+ * shared small integers (not for a COPY of one: see FixedEncodingString), 1 for
  * everything else.
  */
 function objectRefcountCommand(c: Client, argv: string[]): void {

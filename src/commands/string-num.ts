@@ -7,7 +7,7 @@
  * its decimal digits, which reports the 'int' encoding like Redis.
  * INCRBYFLOAT uses the exact long double emulation of string-float.ts and
  * stores the text Redis would store (embstr-encoded even when it looks like
- * an integer, hence the EmbStrInt wrapper).
+ * an integer, hence the FixedEncodingString wrapper).
  * ========================================================================== */
 
 import type { CommandSpec } from './spec';

@@ -227,7 +227,8 @@ const ENABLE_VALUES = ['no', 'yes', 'local'] as const;
  * running without it.
  */
 function parseSave(args: string[]): unknown {
-  if (args.length === 1 && args[0].trim() === '') return '';
+  // CONFIG SET save "" reaches here as no arguments (splitMultiArg), redis.conf's save "" as one empty one
+  if (args.length === 0 || (args.length === 1 && args[0].trim() === '')) return '';
   return new ValueError('Invalid save parameters: RDB snapshots are not supported by this server yet (use save "")');
 }
 

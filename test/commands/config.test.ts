@@ -192,3 +192,12 @@ test('CONFIG HELP and RESETSTAT', async () => {
     assert.match(stats, /\r\ntotal_commands_processed:1\r\n/);
   });
 });
+
+test('CONFIG SET save "": accepted (no save points), as Redis does', async () => {
+  await withServer({}, async (_srv, c) => {
+    assert.deepEqual(await c.call('CONFIG', 'SET', 'save', ''), OK);
+    assert.deepEqual(await c.call('CONFIG', 'GET', 'save'), ['save', '']);
+    assert.deepEqual(await c.call('CONFIG', 'SET', 'save', '', 'hz', '11'), OK);
+    assert.deepEqual(await c.call('CONFIG', 'GET', 'hz'), ['hz', '11']);
+  });
+});

@@ -33,7 +33,8 @@ function intText(v: string | RawString): string | null {
  */
 function incrDecr(c: Client, key: string, incr: number | bigint): void {
   const db = c.db;
-  const v: Value | undefined = db.lookup(key);
+  const slot = db.lookupSlot(key);
+  const v: Value | undefined = slot < 0 ? undefined : db.slotValue(slot);
   let cur: number | bigint = 0;
   if (v !== undefined) {
     if (!isString(v)) { c.error(E.WRONGTYPE); return; }
@@ -51,8 +52,8 @@ function incrDecr(c: Client, key: string, incr: number | bigint): void {
     res = big;
   }
   const text = typeof res === 'number' ? String(res) : res.toString();
-  if (v === undefined) db.add(key, text);
-  else db.replace(key, text);
+  if (slot < 0) db.add(key, text);
+  else db.setSlot(slot, text); // no keyspace change since lookupSlot: the slot is still valid
   keyChanged(c, db, key, NC.STRING, 'incrby');
   if (typeof res === 'number') c.w.int(res);
   else c.w.bigint(res);

@@ -157,7 +157,12 @@ export class ReplyWriter {
   simple(s: string): void { this.raw('+' + s + CRLF); }
 
   /** Error line; `msg` must already carry its prefix (ERR, WRONGTYPE...). */
-  error(msg: string): void { this.raw('-' + msg + CRLF); }
+  error(msg: string): void {
+    // Like Redis's formatted errors: trailing CR/LF trimmed, inner ones become
+    // spaces, so text echoed from a client can never break the protocol.
+    if (msg.indexOf('\r') >= 0 || msg.indexOf('\n') >= 0) msg = msg.replace(/[\r\n]+$/, '').replace(/[\r\n]/g, ' ');
+    this.raw('-' + msg + CRLF);
+  }
 
   int(n: number): void {
     if ((n | 0) !== n || n < 0) {

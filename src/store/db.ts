@@ -88,6 +88,29 @@ export class Db {
     return this.dict.valAt(slot);
   }
 
+  /**
+   * Like lookup(), but returns the entry's slot (-1 when absent), so a
+   * read-modify-write command (INCR) can store its result with setSlot()
+   * without hashing the key again. The slot is valid until the next change
+   * to this db's keyspace.
+   */
+  lookupSlot(key: string): number {
+    if (this.expires.size !== 0 && this.expireIfNeeded(key)) return -1;
+    const slot = this.dict.find(key);
+    if (slot >= 0 && !this.host.noTouch) this.dict.setMetaAt(slot, this.host.touchMeta(this.dict.metaAt(slot)));
+    return slot;
+  }
+
+  /** The value in a slot returned by lookupSlot(). */
+  slotValue(slot: number): Value {
+    return this.dict.valAt(slot);
+  }
+
+  /** Replace the value in a slot returned by lookupSlot(), keeping TTL and metadata. */
+  setSlot(slot: number, val: Value): void {
+    this.dict.setValAt(slot, val);
+  }
+
   /** Existence check honouring expiry, without touching access metadata. */
   exists(key: string): boolean {
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return false;

@@ -31,6 +31,11 @@ test('RESP2 and RESP3 encodings', () => {
   assert.equal(out(3, (w) => w.pushLen(3)), '>3\r\n');
 });
 
+test('error lines never carry CR/LF from client text', () => {
+  assert.equal(out(2, (w) => w.error("ERR unknown 'a\r\nb'\r\n")), "-ERR unknown 'a  b'\r\n");
+  assert.equal(out(2, (w) => w.error('ERR plain')), '-ERR plain\r\n');
+});
+
 test('binary and large bulks round-trip', () => {
   const s = '\x00\xff\r\n' + 'z'.repeat(200000);
   const r = out(2, (w) => { w.bulk(s); w.bulk('tail'); });

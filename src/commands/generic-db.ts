@@ -168,7 +168,7 @@ function swapdbCommand(c: Client, argv: string[]): void {
  * The flush mode: SYNC, ASYNC, or (no argument) lazyfree-lazy-user-flush.
  * Returns null after replying a syntax error.
  */
-function flushAsync(c: Client, argv: string[]): boolean | null {
+function flushLazily(c: Client, argv: string[]): boolean | null {
   if (argv.length === 1) return c.server.config.lazyfreeLazyUserFlush;
   if (argv.length === 2 && is(argv[1], 'sync')) return false;
   if (argv.length === 2 && is(argv[1], 'async')) return true;
@@ -185,9 +185,9 @@ function flushAsync(c: Client, argv: string[]): boolean | null {
  * what ASYNC (a background free) achieves in Redis; SYNC cannot free
  * anything sooner in a garbage-collected heap. Returns the keys removed.
  */
-function flushDbs(c: Client, dbs: readonly Db[], async: boolean): number {
+function flushDbs(c: Client, dbs: readonly Db[], lazy: boolean): number {
   const hooks = c.server.keyHooks.flushed;
-  for (let i = 0; i < hooks.length; i++) hooks[i](dbs, async);
+  for (let i = 0; i < hooks.length; i++) hooks[i](dbs, lazy);
   let removed = 0;
   for (let i = 0; i < dbs.length; i++) removed += dbs[i].clear();
   return removed;
@@ -195,9 +195,9 @@ function flushDbs(c: Client, dbs: readonly Db[], async: boolean): number {
 
 /** FLUSHDB [ASYNC|SYNC]: dirty grows by the number of keys removed. */
 function flushdbCommand(c: Client, argv: string[]): void {
-  const async = flushAsync(c, argv);
-  if (async === null) return;
-  c.server.dirty += flushDbs(c, [c.db], async);
+  const lazy = flushLazily(c, argv);
+  if (lazy === null) return;
+  c.server.dirty += flushDbs(c, [c.db], lazy);
   c.w.ok();
 }
 
@@ -209,10 +209,10 @@ function flushdbCommand(c: Client, argv: string[]): void {
  * which Respite does not have yet.
  */
 function flushallCommand(c: Client, argv: string[]): void {
-  const async = flushAsync(c, argv);
-  if (async === null) return;
+  const lazy = flushLazily(c, argv);
+  if (lazy === null) return;
   const srv = c.server;
-  srv.dirty += flushDbs(c, srv.dbs, async);
+  srv.dirty += flushDbs(c, srv.dbs, lazy);
   c.w.ok();
 }
 

@@ -41,10 +41,10 @@ export interface KeyspaceHooks {
   /**
    * FLUSHDB / FLUSHALL (Redis's signalFlushedDb): called once per command,
    * BEFORE `dbs` are emptied (so WATCH can see which watched keys existed),
-   * instead of a `modified` call per key. `async` is the flush mode
+   * instead of a `modified` call per key. `lazy` is the flush mode
    * (tracking sends one invalidate-all).
    */
-  flushed: ((dbs: readonly Db[], async: boolean) => void)[];
+  flushed: ((dbs: readonly Db[], lazy: boolean) => void)[];
   /**
    * SWAPDB: called AFTER the contents of `a` and `b` were exchanged. WATCH
    * treats a watched key of either db as touched if it exists in either db

@@ -12,6 +12,9 @@ import { CONNECTION_COMMANDS } from './connection';
 import { SERVER_COMMANDS } from './server';
 import { INTROSPECTION_COMMANDS } from './introspection';
 import { COMMAND_COMMANDS } from './command';
+import { SET_COMMANDS } from './set';
+import { LIST_COMMANDS } from './list';
+import { HASH_COMMANDS } from './hash';
 
 export const FAMILIES: readonly (readonly CommandSpec[])[] = [
   STRING_COMMANDS,
@@ -22,4 +25,7 @@ export const FAMILIES: readonly (readonly CommandSpec[])[] = [
   SERVER_COMMANDS,
   INTROSPECTION_COMMANDS,
   COMMAND_COMMANDS,
+  SET_COMMANDS,
+  LIST_COMMANDS,
+  HASH_COMMANDS,
 ];

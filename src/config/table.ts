@@ -44,6 +44,11 @@ export class Config {
   tcpKeepalive = 300;
   maxclients = 10000;
   protoMaxBulkLen = 512 * 1024 * 1024;
+  /** Hash listpack limits (pairs, bytes per field/value): beyond them a hash becomes a hashtable. */
+  hashMaxListpackEntries = 512;
+  hashMaxListpackValue = 64;
+  /** Sets of at most this many int64 members use the intset encoding. */
+  setMaxIntsetEntries = 512;
   clientQueryBufferLimit = 1024 * 1024 * 1024;
   logfile = '';
   loglevel = 'notice';
@@ -266,6 +271,9 @@ export const PARAMS: readonly ParamSpec[] = [
   { name: 'unixsocketperm', type: 'octal', field: 'unixsocketperm', immutable: true, min: 0n, max: 0o777n, unsigned: true },
   { name: 'proto-max-bulk-len', type: 'memory', field: 'protoMaxBulkLen', min: 1024n * 1024n, max: LONG_MAX },
   { name: 'client-query-buffer-limit', type: 'memory', field: 'clientQueryBufferLimit', min: 1024n * 1024n, max: LONG_MAX },
+  { name: 'hash-max-listpack-entries', alias: 'hash-max-ziplist-entries', type: 'int', field: 'hashMaxListpackEntries', min: 0n, max: LONG_MAX },
+  { name: 'hash-max-listpack-value', alias: 'hash-max-ziplist-value', type: 'memory', field: 'hashMaxListpackValue', min: 0n, max: LONG_MAX },
+  { name: 'set-max-intset-entries', type: 'int', field: 'setMaxIntsetEntries', min: 0n, max: LONG_MAX },
   // --- special ---
   { name: 'save', type: 'special', field: 'save', multiArg: true, parse: parseSave, format: () => '' },
   { name: 'appendonly', type: 'special', field: 'appendonly', parse: parseAppendonly, format: () => 'no' },

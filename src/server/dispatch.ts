@@ -202,7 +202,11 @@ export function call(c: Client, e: CommandEntry, argv: string[]): void {
   srv.now = srv.wallBase + Math.floor(t0 - srv.perfBase);
   srv.noTouch = (c.flags & CF.NO_TOUCH) !== 0;
   const errorsBefore = c.errors;
-  (e.spec.handler as (c: Client, a: string[]) => void)(c, argv);
+  try {
+    (e.spec.handler as (c: Client, a: string[]) => void)(c, argv);
+  } catch (err) {
+    handlerFailure(c, e, err);
+  }
   const t1 = performance.now();
   srv.lastCallEnd = t1;
   const us = (t1 - t0) * 1000;
@@ -214,6 +218,20 @@ export function call(c: Client, e: CommandEntry, argv: string[]): void {
   if (c.errors !== errorsBefore) st.failed++;
   srv.stats.totalCommands++;
   if (srv.gate.afterCall !== null) srv.gate.afterCall(c, e, argv);
+}
+
+/**
+ * A handler threw (a bug, or an allocation the VM refused, e.g. a reply of
+ * billions of elements). Nothing a client sends may take the server down:
+ * log the stack, answer with an error and close this client only, because
+ * its reply stream may hold half of a reply. Other clients and the data are
+ * unaffected (handlers validate before they mutate).
+ */
+function handlerFailure(c: Client, e: CommandEntry, err: unknown): void {
+  const msg = err instanceof Error ? err.message : String(err);
+  c.server.log.warning(`Command '${e.fullName}' failed: ${err instanceof Error ? err.stack ?? msg : msg}`);
+  c.error(`ERR internal error while running '${e.fullName}': ${msg}`);
+  c.flags |= CF.CLOSE_AFTER_REPLY;
 }
 
 /** Add one call's duration (microseconds) to the command's latency histogram (INFO latencystats). */

@@ -290,6 +290,12 @@ function modeOf(argv: string[]): Mode {
     case 'ttl': case 'pttl': case 'expiretime': case 'pexpiretime': return 'ttl';
     case 'info': case 'time': case 'hello': case 'randomkey': return 'errors';
     case 'hrandfield': return 'errors';
+    // Hashes: hashtable-encoded hashes iterate in hash order (small listpack hashes keep
+    // insertion order, checked byte for byte in test/differential/hash); HSCAN cursors
+    // of hashtable hashes are hash-specific (full iteration is checked there too).
+    case 'hkeys': case 'hvals': return 'members';
+    case 'hgetall': return 'pairs';
+    case 'hscan': return 'errors';
     // Sets: hashtable iteration order differs (intset order is checked in test/differential/set);
     // random picks are compared by reply type, and SPOP then re-synchronises the key.
     case 'smembers': case 'sinter': case 'sunion': case 'sdiff': return 'members';

@@ -167,3 +167,32 @@ export function keyNames(e: CommandEntry, argv: readonly string[]): string[] {
   for (let i = 0; i < refs.length; i++) out[i] = argv[refs[i].pos];
   return out;
 }
+
+/**
+ * C's atoi as glibc does it ((int)strtol): blanks, sign, digits; clamps to
+ * the long range, then keeps the low 32 bits; 0 when there are no digits.
+ */
+export function atoi(s: string): number {
+  const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(s);
+  if (m === null) return 0;
+  let v = BigInt(m[1]);
+  if (v > 9223372036854775807n) v = 9223372036854775807n;
+  else if (v < -9223372036854775808n) v = -9223372036854775808n;
+  return Number(BigInt.asIntN(32, v));
+}
+
+/**
+ * Redis's genericGetKeys for "numkeys key [key ...]" commands (SINTERCARD,
+ * LMPOP...): used when the keynum key spec cannot parse numkeys (it needs a
+ * strict integer, this reads it with atoi). No keys when the count is out of
+ * range, since the command would reply with an error.
+ */
+export function numkeysGetKeys(keyCountOfs: number, firstKeyOfs: number): (argv: readonly string[]) => number[] {
+  return (argv) => {
+    const n = atoi(argv[keyCountOfs]);
+    if (n < 1 || n > argv.length - firstKeyOfs) return [];
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) out.push(firstKeyOfs + i);
+    return out;
+  };
+}

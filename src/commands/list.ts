@@ -5,6 +5,7 @@
  * ========================================================================== */
 
 import type { ArgDoc, CommandSpec, KeySpec } from './spec';
+import { numkeysGetKeys } from './keys';
 import { LIST_HANDLERS as H } from './list-ops';
 
 /** A single key at argv[index] with the given key-spec flags. */
@@ -202,6 +203,7 @@ export const LIST_COMMANDS: readonly CommandSpec[] = [
       begin_search: { type: 'index', index: 1 },
       find_keys: { type: 'keynum', keynumidx: 0, firstkey: 1, step: 1 },
     }],
+    getKeys: numkeysGetKeys(1, 2), // Redis's lmpopGetKeys
     summary: 'Remove and return elements from one end of the first non-empty list among several keys.',
     since: '7.0.0', group: 'list',
     complexity: 'O(N+M) where N is the number of provided keys and M is the number of elements returned.',

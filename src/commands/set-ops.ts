@@ -12,6 +12,7 @@
  * ========================================================================== */
 
 import type { CommandSpec, KeySpec } from './spec';
+import { numkeysGetKeys } from './keys';
 import type { Client } from '../server/client';
 import { E } from '../protocol/errors';
 import { parseInt64 } from '../protocol/numbers';
@@ -208,32 +209,6 @@ function sdiffstoreCommand(c: Client, argv: string[]): void {
   sunionDiffGeneric(c, argv, 2, argv[1], true);
 }
 
-/**
- * C's atoi as glibc does it ((int)strtol): blanks, sign, digits; clamps to
- * the long range, then keeps the low 32 bits; 0 when there are no digits.
- */
-function atoi(s: string): number {
-  const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(s);
-  if (m === null) return 0;
-  let v = BigInt(m[1]);
-  if (v > 9223372036854775807n) v = 9223372036854775807n;
-  else if (v < -9223372036854775808n) v = -9223372036854775808n;
-  return Number(BigInt.asIntN(32, v));
-}
-
-/**
- * Keys of SINTERCARD when its key spec cannot be used (a numkeys that is not
- * a strict integer): Redis's sintercardGetKeys reads numkeys with atoi and
- * finds no keys when the count is out of range.
- */
-function sintercardGetKeys(argv: readonly string[]): number[] {
-  const n = atoi(argv[1]);
-  if (n < 1 || n > argv.length - 2) return [];
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) out.push(2 + i);
-  return out;
-}
-
 // --- command table ------------------------------------------------------------------
 
 const KEYS0 = { name: 'key', type: 'key', key_spec_index: 0, flags: ['multiple'] } as const;
@@ -267,7 +242,7 @@ export const SET_OPS_COMMANDS: readonly CommandSpec[] = [
       { name: 'limit', type: 'integer', token: 'LIMIT', flags: ['optional'] },
     ],
     handler: sintercardCommand,
-    getKeys: sintercardGetKeys,
+    getKeys: numkeysGetKeys(1, 2),
   },
   {
     name: 'sinterstore', arity: -3, flags: ['write', 'denyoom'], acl: ['set'],

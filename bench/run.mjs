@@ -38,7 +38,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MAIN = path.join(ROOT, 'dist', 'src', 'main.js');
 /** The V8 flags respite-server runs with (its shebang and `npm start`): see docs/architecture.md. */
 const NODE_FLAGS = ['--max-semi-space-size=4'];
-const ALL_TESTS = ['PING_INLINE', 'PING_MBULK', 'SET', 'GET', 'INCR', 'MSET'];
+const ALL_TESTS = ['PING_INLINE', 'PING_MBULK', 'SET', 'GET', 'INCR', 'MSET', 'LPUSH', 'RPOP', 'LRANGE_100', 'SADD', 'SPOP', 'HSET'];
 const CLIENTS = 50;
 /** Target duration of one redis-benchmark run (seconds). */
 const TARGET_SECONDS = 3;

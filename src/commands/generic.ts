@@ -137,6 +137,55 @@ export function parseScanCursor(s: string): number {
   return Number(v & 0xffffffffn);
 }
 
+/** SCAN-family options: COUNT (default 10), MATCH pattern, TYPE (SCAN only). */
+export interface ScanOptions {
+  count: number;
+  pattern: string | null;
+  type: string | null;
+}
+
+/**
+ * Parse [MATCH pattern] [COUNT count] [TYPE type] from argv[from..] as
+ * Redis's scanGenericCommand does (one parser for SCAN, HSCAN, SSCAN and
+ * later ZSCAN): a non-integer COUNT is "not an integer", COUNT < 1 and any
+ * unknown or dangling token are syntax errors; TYPE only when `allowType`.
+ * Returns null after replying the error.
+ */
+export function parseScanOptions(c: Client, argv: string[], from: number, allowType: boolean): ScanOptions | null {
+  const o: ScanOptions = { count: 10, pattern: null, type: null };
+  for (let i = from; i < argv.length; i += 2) {
+    const a = argv[i];
+    const more = i + 1 < argv.length;
+    if (more && is(a, 'count')) {
+      const n = parseInt64(argv[i + 1]);
+      if (n === null) {
+        c.error(E.NOT_INT);
+        return null;
+      }
+      if (n < 1) {
+        c.error(E.SYNTAX);
+        return null;
+      }
+      o.count = n;
+    } else if (more && is(a, 'match')) {
+      o.pattern = argv[i + 1];
+    } else if (allowType && more && is(a, 'type')) {
+      o.type = argv[i + 1].toLowerCase();
+    } else {
+      c.error(E.SYNTAX);
+      return null;
+    }
+  }
+  return o;
+}
+
+/** The reply of HSCAN/SSCAN/ZSCAN on a missing key: cursor "0" and no elements. */
+export function replyEmptyScan(c: Client): void {
+  c.w.arrayLen(2);
+  c.w.bulk('0');
+  c.w.arrayLen(0);
+}
+
 /**
  * SCAN cursor [MATCH pattern] [COUNT count] [TYPE type] (Redis's
  * scanGenericCommand for the keyspace): walk buckets with the dict's
@@ -151,32 +200,9 @@ function scanCommand(c: Client, argv: string[]): void {
     c.error('ERR invalid cursor');
     return;
   }
-  let count = 10;
-  let pattern: string | null = null;
-  let type: string | null = null;
-  for (let i = 2; i < argv.length; i += 2) {
-    const a = argv[i];
-    const more = i + 1 < argv.length;
-    if (more && is(a, 'count')) {
-      const n = parseInt64(argv[i + 1]);
-      if (n === null) {
-        c.error(E.NOT_INT);
-        return;
-      }
-      if (n < 1) {
-        c.error(E.SYNTAX);
-        return;
-      }
-      count = n;
-    } else if (more && is(a, 'match')) {
-      pattern = argv[i + 1];
-    } else if (more && is(a, 'type')) {
-      type = argv[i + 1].toLowerCase();
-    } else {
-      c.error(E.SYNTAX);
-      return;
-    }
-  }
+  const opts = parseScanOptions(c, argv, 2, true);
+  if (opts === null) return;
+  const { count, pattern, type } = opts;
   const db = c.db;
   const keys: string[] = [];
   let next = cursor;

@@ -11,12 +11,12 @@
 import type { CommandSpec } from './spec';
 import type { Client } from '../server/client';
 import { E } from '../protocol/errors';
-import { parseInt64, parseInt64Big } from '../protocol/numbers';
+import { parseInt64Big } from '../protocol/numbers';
 import { lookupRead } from '../server/keyspace';
 import { HashValue } from '../store/hash';
 import { GlobMatcher } from '../store/glob';
 import { is } from './args';
-import { parseScanCursor } from './generic';
+import { parseScanCursor, parseScanOptions, replyEmptyScan } from './generic';
 
 /** Read lookup (counts hits/misses): the hash, null if missing, false after WRONGTYPE. */
 export function readHash(c: Client, key: string): HashValue | null | false {
@@ -158,34 +158,12 @@ function hscanCommand(c: Client, argv: string[]): void {
   const h = readHash(c, argv[1]);
   if (h === false) return;
   if (h === null) {
-    c.w.arrayLen(2);
-    c.w.bulk('0');
-    c.w.arrayLen(0);
+    replyEmptyScan(c);
     return;
   }
-  let count = 10;
-  let pattern: string | null = null;
-  for (let i = 3; i < argv.length; i += 2) {
-    const a = argv[i];
-    const more = i + 1 < argv.length;
-    if (more && is(a, 'count')) {
-      const n = parseInt64(argv[i + 1]);
-      if (n === null) {
-        c.error(E.NOT_INT);
-        return;
-      }
-      if (n < 1) {
-        c.error(E.SYNTAX);
-        return;
-      }
-      count = n;
-    } else if (more && is(a, 'match')) {
-      pattern = argv[i + 1];
-    } else {
-      c.error(E.SYNTAX);
-      return;
-    }
-  }
+  const opts = parseScanOptions(c, argv, 3, false);
+  if (opts === null) return;
+  const { count, pattern } = opts;
   const fs: string[] = [];
   const vs: string[] = [];
   let next = 0;

@@ -15,8 +15,7 @@ import { parseInt64, parseInt64Big } from '../protocol/numbers';
 import { keyChanged, lookupRead, notify, NC } from '../server/keyspace';
 import { GlobMatcher } from '../store/glob';
 import { SetValue } from '../store/set';
-import { is } from './args';
-import { parseScanCursor } from './generic';
+import { parseScanCursor, parseScanOptions, replyEmptyScan } from './generic';
 import { SET_OPS_COMMANDS, asSet, replySet, ksAt } from './set-ops';
 
 // --- shared helpers -------------------------------------------------------------
@@ -292,34 +291,12 @@ function sscanCommand(c: Client, argv: string[]): void {
   const s = asSet(c, lookupRead(c, argv[1]));
   if (s === false) return;
   if (s === undefined) {
-    c.w.arrayLen(2);
-    c.w.bulk('0');
-    c.w.arrayLen(0);
+    replyEmptyScan(c);
     return;
   }
-  let count = 10;
-  let pattern: string | null = null;
-  for (let i = 3; i < argv.length; i += 2) {
-    const a = argv[i];
-    const more = i + 1 < argv.length;
-    if (more && is(a, 'count')) {
-      const n = parseInt64(argv[i + 1]);
-      if (n === null) {
-        c.error(E.NOT_INT);
-        return;
-      }
-      if (n < 1) {
-        c.error(E.SYNTAX);
-        return;
-      }
-      count = n;
-    } else if (more && is(a, 'match')) {
-      pattern = argv[i + 1];
-    } else {
-      c.error(E.SYNTAX);
-      return;
-    }
-  }
+  const opts = parseScanOptions(c, argv, 3, false);
+  if (opts === null) return;
+  const { count, pattern } = opts;
   let out: string[];
   let next = 0;
   if (s.dict === null) {

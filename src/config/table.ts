@@ -59,15 +59,15 @@ export class Config {
   activeExpireEffort = 1;
   latencyTracking = true;
   latencyTrackingInfoPercentiles: number[] = [50, 99, 99.9];
-  // --- fields of parameters not declared yet (their behaviour is not implemented;
-  // the subsystems that implement them declare the parameter in PARAMS) ---
-  bindSourceAddr = '';
-  syslogEnabled = false;
   daemonize = false;
   /** Snapshot save points; only "" (none) until RDB persistence exists. */
   save = '';
   /** AOF; only "no" until AOF persistence exists. */
   appendonly = false;
+  // --- fields of parameters not declared yet (their behaviour is not implemented;
+  // the subsystems that implement them declare the parameter in PARAMS) ---
+  bindSourceAddr = '';
+  syslogEnabled = false;
   dynamicHz = true;
   lazyfreeLazyUserDel = false;
   lazyfreeLazyUserFlush = false;

@@ -3,26 +3,13 @@
 
 import { test, before, after } from 'node:test';
 import { Pair, rng } from '../helpers/servers';
-import { RObj, ObjType } from '../../src/store/values';
-
-/** A stand-in non-string value for WRONGTYPE paths (Respite side; real Redis gets a list). */
-class FakeList extends RObj {
-  readonly type = ObjType.LIST;
-  encoding(): string { return 'quicklist'; }
-  dup(): RObj { return new FakeList(); }
-}
 
 let pair: Pair;
 
-/** Store a list at `key` on both servers (Respite: injected directly). */
+/** Store a list at `key` on both servers (for the WRONGTYPE paths). */
 async function makeList(key: string): Promise<void> {
-  await pair.theirs.call('DEL', key);
-  await pair.theirs.call('RPUSH', key, 'x');
-  pair.respiteServer.server.dbs[0].set(key, new FakeList());
-}
-
-async function all(cmds: (string | number | Buffer)[][]): Promise<void> {
-  for (const cmd of cmds) await pair.same(...cmd);
+  await pair.same('DEL', key);
+  await pair.same('RPUSH', key, 'x');
 }
 
 before(async () => {
@@ -35,7 +22,7 @@ after(async () => {
 });
 
 test('SETBIT / GETBIT: values, growth, argument errors and their order', async () => {
-  await all([
+  await pair.sameAll([
     ['SETBIT', 'sb', 7, 1], ['GETBIT', 'sb', 7], ['GET', 'sb'], ['SETBIT', 'sb', 7, 1], ['SETBIT', 'sb', 7, 0],
     ['SETBIT', 'sb', 100, 1], ['GET', 'sb'], ['GETBIT', 'sb', 100], ['GETBIT', 'sb', 101], ['GETBIT', 'sb', 10000],
     ['GETBIT', 'nosuch', 0], ['GETBIT', 'nosuch', 4294967295],
@@ -71,7 +58,7 @@ test('BITCOUNT: ranges, units, negative indexes, lookup-before-parse quirk', asy
   for (let s = -50; s <= 50; s += 7) {
     for (let e = -50; e <= 50; e += 3) await pair.same('BITCOUNT', 'bcbin', s, e, 'bit');
   }
-  await all([
+  await pair.sameAll([
     ['BITCOUNT', 'bc', 1], ['BITCOUNT', 'bc', 1, 2, 'bits'], ['BITCOUNT', 'bc', -1, -2, 'bits'],
     ['BITCOUNT', 'bc', 'a', 'b'], ['BITCOUNT', 'bc', 0, 'b'], ['BITCOUNT', 'bc', 'a', 0, 'foo'],
     ['BITCOUNT', 'bc', 0, 1, 2, 3], ['BITCOUNT', 'bc', 0, 1, 'bit', 'x'],
@@ -115,7 +102,7 @@ test('BITPOS: every argument form, end given or not, BIT mode', async () => {
       }
     }
   }
-  await all([
+  await pair.sameAll([
     ['BITPOS', 'bp1', 2], ['BITPOS', 'bp1', -1], ['BITPOS', 'bp1', 'a'], ['BITPOS', 'nosuch', 2],
     ['BITPOS', 'nosuch', 1, 'a'], ['BITPOS', 'nosuch', 0, 1, 2, 'foo'], ['BITPOS', 'nosuch', 1, 1, 2, 3, 4],
     ['BITPOS', 'bp1', 1, 1, 2, 3, 4], ['BITPOS', 'bp1', 1, 'a'], ['BITPOS', 'bp1', 1, 0, 'a'],
@@ -126,7 +113,7 @@ test('BITPOS: every argument form, end given or not, BIT mode', async () => {
 });
 
 test('BITOP: operations, padding, missing sources, destination replace/delete, errors', async () => {
-  await all([
+  await pair.sameAll([
     ['SET', 'o1', 'foobar'], ['SET', 'o2', 'abcdef'], ['SET', 'o3', 'x'],
     ['SET', 'olong', Buffer.alloc(100, 0x5a)], ['SET', 'olong2', Buffer.alloc(67, 0xc3)],
     ['BITOP', 'AND', 'od', 'o1', 'o2'], ['GET', 'od'], ['BITOP', 'or', 'od', 'o1', 'o2', 'o3'], ['GET', 'od'],
@@ -148,7 +135,7 @@ test('BITOP: operations, padding, missing sources, destination replace/delete, e
 });
 
 test('BITFIELD: types, offsets, overflow policies, exact 64-bit arithmetic', async () => {
-  await all([
+  await pair.sameAll([
     ['BITFIELD', 'bf', 'SET', 'i8', 0, 100], ['BITFIELD', 'bf', 'GET', 'i8', 0, 'GET', 'u4', 0, 'GET', 'u4', 4],
     ['BITFIELD', 'bf', 'INCRBY', 'i8', 0, 100], ['BITFIELD', 'bf', 'overflow', 'sat', 'INCRBY', 'i8', 0, 100],
     ['BITFIELD', 'bf', 'OVERFLOW', 'FAIL', 'INCRBY', 'i8', 0, 1, 'GET', 'i8', 0],
@@ -188,7 +175,7 @@ test('BITFIELD: types, offsets, overflow policies, exact 64-bit arithmetic', asy
 });
 
 test('BITFIELD / BITFIELD_RO: argument errors, their order, WRONGTYPE', async () => {
-  await all([
+  await pair.sameAll([
     ['BITFIELD', 'k', 'GET'], ['BITFIELD', 'k', 'GET', 'u8'], ['BITFIELD', 'k', 'GET', 'u8', 0, 'foo'],
     ['BITFIELD', 'k', 'foo'], ['BITFIELD', 'k', 'OVERFLOW'], ['BITFIELD', 'k', 'OVERFLOW', 'foo'],
     ['BITFIELD', 'k', 'OVERFLOW', 'foo', 'GET', 'x', 1], ['BITFIELD', 'k', 'GET', 'x', 0],
@@ -222,7 +209,7 @@ test('BITFIELD / BITFIELD_RO: argument errors, their order, WRONGTYPE', async ()
 test('RESP3: null for a refused BITFIELD operation, big integers', async () => {
   await pair.both('HELLO', '3');
   try {
-    await all([
+    await pair.sameAll([
       ['BITFIELD', 'r3', 'OVERFLOW', 'FAIL', 'INCRBY', 'u8', 0, 1000, 'SET', 'i64', 8, '-9223372036854775808'],
       ['BITFIELD_RO', 'r3', 'GET', 'i64', 8, 'GET', 'u63', 9], ['BITPOS', 'r3', 1], ['BITCOUNT', 'r3'],
     ]);
@@ -351,7 +338,7 @@ test('seeded random bitmap sequence matches Redis', async () => {
 
 test('a bit write always leaves a raw string, even when no bit changes', async () => {
   // Found by the cross-family fuzzer: an INCRBYFLOAT result ("5", embstr) stayed embstr after SETBIT k 0 0.
-  await all([
+  await pair.sameAll([
     ['DEL', 'f'], ['SET', 'f', '4'], ['INCRBYFLOAT', 'f', '1'], ['OBJECT', 'ENCODING', 'f'],
     ['SETBIT', 'f', '0', '0'], ['OBJECT', 'ENCODING', 'f'], ['GET', 'f'],
     ['SET', 'f', '4'], ['INCRBYFLOAT', 'f', '1'], ['BITFIELD', 'f', 'GET', 'u8', '0'], ['OBJECT', 'ENCODING', 'f'],

@@ -11,10 +11,6 @@ import type { Reply } from '../helpers/resp';
 
 let pair: Pair;
 
-async function all(cmds: (string | number | Buffer)[][]): Promise<void> {
-  for (const cmd of cmds) await pair.same(...cmd);
-}
-
 /** Sorted reply of a command whose reply is an array of keys (or an error, compared as is). */
 async function sortedBoth(...args: (string | number)[]): Promise<void> {
   const [a, b] = await Promise.all([pair.ours.call(...args), pair.theirs.call(...args)]);
@@ -50,7 +46,7 @@ after(async () => {
 });
 
 test('DEL, UNLINK, EXISTS, TYPE, TOUCH, DBSIZE, RANDOMKEY', async () => {
-  await all([
+  await pair.sameAll([
     ['FLUSHALL'], ['RANDOMKEY'], ['DBSIZE'],
     ['SET', 'a', '1'], ['SET', 'b', '2'], ['SET', 'c', '3'], ['SET', '', 'empty'],
     ['EXISTS', 'a'], ['EXISTS', 'a', 'a', 'b', 'nosuch', ''], ['EXISTS', 'nosuch'],
@@ -62,11 +58,11 @@ test('DEL, UNLINK, EXISTS, TYPE, TOUCH, DBSIZE, RANDOMKEY', async () => {
     ['SET', 'v', 'x', 'PX', '1'],
   ]);
   await new Promise((r) => setTimeout(r, 20));
-  await all([['EXISTS', 'v'], ['TYPE', 'v'], ['DEL', 'v'], ['RANDOMKEY'], ['DBSIZE']]);
+  await pair.sameAll([['EXISTS', 'v'], ['TYPE', 'v'], ['DEL', 'v'], ['RANDOMKEY'], ['DBSIZE']]);
 });
 
 test('RENAME and RENAMENX', async () => {
-  await all([
+  await pair.sameAll([
     ['FLUSHALL'],
     ['SET', 'src', 'v1'], ['SET', 'dst', 'v2'], ['EXPIRE', 'src', 1000], ['EXPIRE', 'dst', 5000],
     ['RENAME', 'src', 'dst'], ['GET', 'dst'], ['TTL', 'dst'], ['EXISTS', 'src'],
@@ -79,7 +75,7 @@ test('RENAME and RENAMENX', async () => {
 });
 
 test('COPY', async () => {
-  await all([
+  await pair.sameAll([
     ['FLUSHALL'],
     ['SET', 'src', 'hello'], ['EXPIRE', 'src', 1000], ['COPY', 'src', 'dst'], ['GET', 'dst'], ['TTL', 'dst'],
     ['SET', 'other', 'x'], ['COPY', 'src', 'other'], ['GET', 'other'], ['COPY', 'src', 'other', 'REPLACE'],
@@ -98,7 +94,7 @@ test('COPY', async () => {
 });
 
 test('MOVE', async () => {
-  await all([
+  await pair.sameAll([
     ['FLUSHALL'],
     ['SET', 'k', 'v'], ['EXPIRE', 'k', 1000], ['MOVE', 'k', 2], ['EXISTS', 'k'], ['SELECT', 2], ['GET', 'k'],
     ['TTL', 'k'], ['SELECT', 0], ['SET', 'k', 'mine'], ['MOVE', 'k', 2], ['GET', 'k'], ['MOVE', 'nosuch', 2],
@@ -109,7 +105,7 @@ test('MOVE', async () => {
 });
 
 test('SWAPDB', async () => {
-  await all([
+  await pair.sameAll([
     ['FLUSHALL'],
     ['SET', 'in0', 'zero'], ['SELECT', 1], ['SET', 'in1', 'one'], ['EXPIRE', 'in1', 1000], ['SELECT', 0],
     ['SWAPDB', 0, 1], ['GET', 'in1'], ['GET', 'in0'], ['TTL', 'in1'], ['DBSIZE'], ['SELECT', 1], ['GET', 'in0'],
@@ -121,7 +117,7 @@ test('SWAPDB', async () => {
 });
 
 test('FLUSHDB and FLUSHALL', async () => {
-  await all([
+  await pair.sameAll([
     ['FLUSHALL'], ['SET', 'a', '1'], ['SELECT', 1], ['SET', 'b', '1'], ['SELECT', 0],
     ['FLUSHDB'], ['DBSIZE'], ['SELECT', 1], ['DBSIZE'], ['FLUSHDB', 'ASYNC'], ['DBSIZE'], ['SELECT', 0],
     ['FLUSHDB', 'sync'], ['FLUSHDB', 'now'], ['FLUSHDB', 'async', 'sync'], ['FLUSHALL', 'now'],
@@ -130,12 +126,12 @@ test('FLUSHDB and FLUSHALL', async () => {
 });
 
 test('OBJECT', async () => {
-  await all([['FLUSHALL']]);
+  await pair.sameAll([['FLUSHALL']]);
   for (const v of ['0', '100', '9999', '10000', '-1', '100000', '9223372036854775807', '-9223372036854775808',
     '9223372036854775808', '01', '+1', ' 1', 'abc', '', 'x'.repeat(44), 'x'.repeat(45), '1.5', '12345678901234567890']) {
-    await all([['SET', 'k', v], ['OBJECT', 'ENCODING', 'k'], ['OBJECT', 'REFCOUNT', 'k']]);
+    await pair.sameAll([['SET', 'k', v], ['OBJECT', 'ENCODING', 'k'], ['OBJECT', 'REFCOUNT', 'k']]);
   }
-  await all([
+  await pair.sameAll([
     ['OBJECT', 'HELP'], ['object', 'help'], ['OBJECT', 'ENCODING', 'nosuch'], ['OBJECT', 'REFCOUNT', 'nosuch'],
     ['OBJECT', 'IDLETIME', 'nosuch'], ['OBJECT', 'FREQ', 'nosuch'], ['OBJECT', 'FREQ', 'k'],
     ['OBJECT', 'foo'], ['OBJECT', 'foo', 'k'], ['OBJECT'], ['OBJECT', 'ENCODING'], ['OBJECT', 'ENCODING', 'a', 'b'],
@@ -146,7 +142,7 @@ test('OBJECT', async () => {
 test('RESP3 replies', async () => {
   const [ours] = await pair.both('HELLO', '3');
   assert.ok(!ours.startsWith('-'), 'HELLO 3 must be supported');
-  await all([
+  await pair.sameAll([
     ['FLUSHALL'], ['OBJECT', 'HELP'], ['OBJECT', 'ENCODING', 'nosuch'], ['OBJECT', 'FREQ', 'nosuch'],
     ['SCAN', 0, 'MATCH', 'nomatch'], ['KEYS', 'nomatch'], ['RANDOMKEY'], ['SET', 'k', '1'], ['SCAN', 0], ['KEYS', '*'],
     ['RANDOMKEY'], ['TYPE', 'k'], ['EXISTS', 'k'],
@@ -162,7 +158,7 @@ async function counters(cl: RawClient): Promise<number[]> {
 }
 
 test('write counting (dirty) and keyspace hit/miss accounting per command', async () => {
-  await all([['FLUSHALL'], ['SELECT', 0]]);
+  await pair.sameAll([['FLUSHALL'], ['SELECT', 0]]);
   const cmds: (string | number)[][] = [
     ['SET', 'a', '1'], ['SET', 'b', '2'], ['SET', 'c', '3'], ['DEL', 'a', 'a', 'nosuch', 'b'], ['UNLINK', 'c'],
     ['SET', 'a', '1'], ['EXISTS', 'a', 'nosuch', 'a'], ['TYPE', 'a'], ['TYPE', 'nosuch'], ['TOUCH', 'a', 'zz'],
@@ -190,7 +186,7 @@ test('write counting (dirty) and keyspace hit/miss accounting per command', asyn
 });
 
 test('SCAN: argument errors and filtered full iterations', async () => {
-  await all([['FLUSHALL'], ['SCAN', 0], ['SCAN', '18446744073709551615'], ['SCAN', '']]);
+  await pair.sameAll([['FLUSHALL'], ['SCAN', 0], ['SCAN', '18446744073709551615'], ['SCAN', '']]);
   for (const args of [
     ['abc'], [' 0'], ['1 '], ['0x1'], ['18446744073709551616'], ['-18446744073709551616'], ['+'], ['-'], ['1.0'],
     ['0', 'count', '0'], ['0', 'count', '-1'], ['0', 'count', 'x'], ['0', 'count', '9223372036854775808'],
@@ -202,7 +198,7 @@ test('SCAN: argument errors and filtered full iterations', async () => {
     const k = `key:${(r() * 1e6) | 0}:${i % 7 === 0 ? 'x' : 'y'}`;
     await pair.same('SET', k, String(i));
   }
-  await all([['SET', 'short', '1', 'PX', '1'], ['SET', 'short2', '1', 'PX', '1']]);
+  await pair.sameAll([['SET', 'short', '1', 'PX', '1'], ['SET', 'short2', '1', 'PX', '1']]);
   await new Promise((res) => setTimeout(res, 20));
   await scanBoth();
   await scanBoth('COUNT', 1);
@@ -213,7 +209,7 @@ test('SCAN: argument errors and filtered full iterations', async () => {
   await scanBoth('TYPE', 'list');
   await scanBoth('TYPE', 'nosuch');
   await scanBoth('MATCH', '*', 'COUNT', 100000);
-  await all([['DBSIZE']]);
+  await pair.sameAll([['DBSIZE']]);
 });
 
 test('KEYS: tricky glob patterns over binary keys', async () => {
@@ -249,7 +245,7 @@ test('seeded random sequence over keys and databases', async () => {
   const keys = ['k0', 'k1', 'k2', 'k3', 'k4', 'key', 'kx', 'a', 'b'];
   const values = ['v', '0', '7', '9999', '10000', '-3', 'hello world', 'x'.repeat(50), '01'];
   const patterns = ['*', 'k*', 'k?', 'k[0-2]', 'k[^0-2]', '?', '[ab]', '*e*', 'k\\*', '[k-a]*'];
-  await all([['FLUSHALL'], ['SELECT', 0]]);
+  await pair.sameAll([['FLUSHALL'], ['SELECT', 0]]);
   for (let i = 0; i < 3000; i++) {
     const k = pick(keys), k2 = pick(keys);
     const x = r();
@@ -294,7 +290,7 @@ test('seeded random sequence over keys and databases', async () => {
 
 test('COPY of a shared small integer is a private int object (OBJECT REFCOUNT 1)', async () => {
   // Found by the cross-family fuzzer: Redis's dupStringObject does not reuse the shared integers.
-  await all([
+  await pair.sameAll([
     ['FLUSHALL'], ['SET', 'n', '5'], ['COPY', 'n', 'c'], ['OBJECT', 'REFCOUNT', 'n'], ['OBJECT', 'REFCOUNT', 'c'],
     ['OBJECT', 'ENCODING', 'c'], ['COPY', 'c', 'c2'], ['OBJECT', 'REFCOUNT', 'c2'], ['OBJECT', 'ENCODING', 'c2'],
     ['RENAME', 'c2', 'c3'], ['OBJECT', 'REFCOUNT', 'c3'], ['MOVE', 'c3', '1'], ['SELECT', '1'],

@@ -7,10 +7,6 @@ import { Pair, rng } from '../helpers/servers';
 
 let pair: Pair;
 
-async function all(cmds: (string | number)[][]): Promise<void> {
-  for (const cmd of cmds) await pair.same(...cmd);
-}
-
 before(async () => {
   pair = await Pair.start();
 });
@@ -20,7 +16,7 @@ after(async () => {
 });
 
 test('push / pop / LLEN / LINDEX / LRANGE / OBJECT ENCODING', async () => {
-  await all([
+  await pair.sameAll([
     ['FLUSHALL'], ['SET', 'str', 'v'],
     ['LPUSH', 'l', 'a', 'b', 'c'], ['RPUSH', 'l', 'd', 'e'], ['LRANGE', 'l', '0', '-1'], ['LLEN', 'l'],
     ['OBJECT', 'ENCODING', 'l'], ['TYPE', 'l'], ['LPUSHX', 'nokey', 'a'], ['RPUSHX', 'nokey', 'a', 'b'],
@@ -42,7 +38,7 @@ test('push / pop / LLEN / LINDEX / LRANGE / OBJECT ENCODING', async () => {
 });
 
 test('LSET / LINSERT / LREM / LTRIM', async () => {
-  await all([
+  await pair.sameAll([
     ['FLUSHALL'], ['SET', 'str', 'v'], ['RPUSH', 'l', 'a', 'b', 'a', 'c', 'a'],
     ['LSET', 'nokey', 'abc', 'x'], ['LSET', 'nokey', '0', 'x'], ['LSET', 'str', '0', 'x'], ['LSET', 'l', 'abc', 'x'],
     ['LSET', 'l', '10', 'x'], ['LSET', 'l', '-6', 'x'], ['LSET', 'l', '-1', 'z'], ['LSET', 'l', '0', 'y'],
@@ -65,7 +61,7 @@ test('LSET / LINSERT / LREM / LTRIM', async () => {
 });
 
 test('LPOS: RANK, COUNT, MAXLEN and their errors', async () => {
-  await all([
+  await pair.sameAll([
     ['FLUSHALL'], ['SET', 'str', 'v'], ['RPUSH', 'l', 'a', 'b', 'c', 'a', 'b', 'c', 'a', 'a'],
     ['LPOS', 'l', 'a'], ['LPOS', 'l', 'c'], ['LPOS', 'l', 'zz'], ['LPOS', 'l', 'a', 'RANK', '2'],
     ['LPOS', 'l', 'a', 'RANK', '-1'], ['LPOS', 'l', 'a', 'RANK', '-2'], ['LPOS', 'l', 'a', 'RANK', '10'],
@@ -85,7 +81,7 @@ test('LPOS: RANK, COUNT, MAXLEN and their errors', async () => {
 });
 
 test('LMOVE / RPOPLPUSH: rotation, creation, WRONGTYPE before popping', async () => {
-  await all([
+  await pair.sameAll([
     ['FLUSHALL'], ['SET', 'str', 'v'], ['RPUSH', 's', 'a', 'b', 'c'],
     ['LMOVE', 's', 'd', 'LEFT', 'RIGHT'], ['LMOVE', 's', 'd', 'right', 'left'], ['LRANGE', 'd', '0', '-1'],
     ['LMOVE', 's', 's', 'LEFT', 'RIGHT'], ['RPUSH', 's', 'x', 'y'], ['LMOVE', 's', 's', 'LEFT', 'RIGHT'],
@@ -101,7 +97,7 @@ test('LMOVE / RPOPLPUSH: rotation, creation, WRONGTYPE before popping', async ()
 });
 
 test('LMPOP: numkeys, direction, COUNT and their errors', async () => {
-  await all([
+  await pair.sameAll([
     ['FLUSHALL'], ['SET', 'str', 'v'], ['RPUSH', 'a', '1', '2', '3'], ['RPUSH', 'b', 'x', 'y'],
     ['LMPOP', '2', 'nokey', 'a', 'LEFT'], ['LMPOP', '2', 'nokey', 'a', 'RIGHT', 'COUNT', '5'], ['EXISTS', 'a'],
     ['LMPOP', '3', 'nokey', 'a', 'b', 'left', 'count', '1'], ['LMPOP', '1', 'nokey', 'LEFT'],
@@ -117,7 +113,7 @@ test('LMPOP: numkeys, direction, COUNT and their errors', async () => {
 
 test('RESP3 reply shapes', async () => {
   await pair.both('HELLO', '3');
-  await all([
+  await pair.sameAll([
     ['FLUSHALL'], ['RPUSH', 'l', 'a', 'b', 'a'], ['LPOP', 'nokey'], ['LPOP', 'nokey', '1'], ['LPOP', 'nokey', '0'],
     ['RPOP', 'l', '0'], ['LINDEX', 'nokey', '0'], ['LINDEX', 'l', '9'], ['LPOS', 'l', 'zz'], ['LPOS', 'nokey', 'zz'],
     ['LPOS', 'l', 'a', 'COUNT', '0'], ['LMPOP', '1', 'nokey', 'LEFT'], ['LMOVE', 'nokey', 'l', 'LEFT', 'LEFT'],

@@ -20,10 +20,6 @@ after(async () => {
   await pair.close();
 });
 
-async function all(cmds: string[][]): Promise<void> {
-  for (const cmd of cmds) await pair.same(...cmd);
-}
-
 function decode(raw: string): Reply {
   const r = parseReply(Buffer.from(raw, 'latin1'), 0);
   assert.ok(r !== null);
@@ -79,7 +75,7 @@ async function sameKey(k: string, sizes = true): Promise<void> {
 }
 
 test('single-key commands: replies and errors', async () => {
-  await all([
+  await pair.sameAll([
     ['DEL', 'a', 'b', 'str'], ['SET', 'str', 'x'],
     ['SADD', 'a', '3', '1', '2', '-7', '9223372036854775807', '-9223372036854775808'], ['SMEMBERS', 'a'],
     ['OBJECT', 'ENCODING', 'a'], ['SADD', 'a', '1'], ['SADD', 'a', '01'], ['OBJECT', 'ENCODING', 'a'],
@@ -108,7 +104,7 @@ test('single-key commands: replies and errors', async () => {
 });
 
 test('SMOVE edge cases', async () => {
-  await all([
+  await pair.sameAll([
     ['DEL', 'a', 'b', 'str'], ['SET', 'str', 'x'], ['SADD', 'a', '1', '2'],
     ['SMOVE', 'nokey', 'str', '1'], ['SMOVE', 'nokey', 'a', '1'], ['SMOVE', 'a', 'str', '1'], ['SMOVE', 'str', 'a', '1'],
     ['SMOVE', 'a', 'a', '1'], ['SMOVE', 'a', 'a', '9'], ['SMOVE', 'a', 'b', '9'], ['EXISTS', 'b'],
@@ -120,7 +116,7 @@ test('SMOVE edge cases', async () => {
 });
 
 test('SINTER / SINTERCARD / SUNION / SDIFF and STORE forms', async () => {
-  await all([
+  await pair.sameAll([
     ['DEL', 'a', 'b', 'c', 'h', 'str', 'dst'], ['SET', 'str', 'x'],
     ['SADD', 'a', '1', '2', '3', '4'], ['SADD', 'b', '3', '4', '5'], ['SADD', 'c', '4', '5', '6'],
     ['SINTER', 'a', 'b'], ['SINTER', 'a', 'b', 'c'], ['SINTER', 'a'], ['SINTER', 'a', 'nokey'], ['SINTER', 'nokey'],
@@ -146,7 +142,7 @@ test('SINTER / SINTERCARD / SUNION / SDIFF and STORE forms', async () => {
     ['SADD', 'h', 'x', '1', '2'], ['SREM', 'h', 'x'], ['OBJECT', 'ENCODING', 'h'],
     ['SUNIONSTORE', 'dst', 'h'], ['OBJECT', 'ENCODING', 'dst'], ['SMEMBERS', 'dst'],
   ]);
-  await all([['CONFIG', 'SET', 'set-max-intset-entries', '2'], ['SUNIONSTORE', 'dst', 'b', 'c'],
+  await pair.sameAll([['CONFIG', 'SET', 'set-max-intset-entries', '2'], ['SUNIONSTORE', 'dst', 'b', 'c'],
     ['OBJECT', 'ENCODING', 'dst'], ['CONFIG', 'SET', 'set-max-intset-entries', '512'], ['CONFIG', 'GET', 'set-max-intset-entries'],
     ['CONFIG', 'SET', 'set-max-intset-entries', '-1'], ['CONFIG', 'SET', 'set-max-intset-entries', 'x']]);
   await pair.same('SADD', 'h', 'y', 'z');
@@ -157,7 +153,7 @@ test('SINTER / SINTERCARD / SUNION / SDIFF and STORE forms', async () => {
 
 test('RESP3 reply shapes', async () => {
   await pair.both('HELLO', '3');
-  await all([['DEL', 'a'], ['SADD', 'a', '1', '2', '3'], ['SMEMBERS', 'a'], ['SMEMBERS', 'nokey'],
+  await pair.sameAll([['DEL', 'a'], ['SADD', 'a', '1', '2', '3'], ['SMEMBERS', 'a'], ['SMEMBERS', 'nokey'],
     ['SINTER', 'a', 'nokey'], ['SUNION', 'a'], ['SDIFF', 'nokey'], ['SRANDMEMBER', 'a', '5'], ['SRANDMEMBER', 'nokey', '5'],
     ['SRANDMEMBER', 'nokey'], ['SPOP', 'nokey'], ['SPOP', 'nokey', '2'], ['SPOP', 'a', '0'], ['SSCAN', 'a', '0'],
     ['SMISMEMBER', 'a', '1', '9'], ['SINTERCARD', '1', 'a'], ['SPOP', 'a', '10']]);
@@ -166,7 +162,7 @@ test('RESP3 reply shapes', async () => {
 
 test('DEBUG OBJECT serializedlength of intsets (widths, LZF) and hashtables', async () => {
   const seq = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i));
-  await all([
+  await pair.sameAll([
     ['DEL', 'a', 'b', 'c', 'd', 'e', 'f'], ['SADD', 'a', '1', '2', '3'], ['SADD', 'b', '1', '100000'], ['SREM', 'b', '100000'],
     ['SADD', 'c', '1', '5000000000'], ['SADD', 'd', ...seq(40, (i) => String(i))], ['SADD', 'e', 'x', 'y', '12', '123456789012'],
     ['SADD', 'f', ...seq(60, (i) => 'member' + i)], ['COPY', 'b', 'g'],
@@ -208,7 +204,7 @@ test('seeded random sequence over small sets', async () => {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
   const keys = () => Array.from({ length: 1 + Math.floor(r() * 3) }, () => pick(KEYS));
   const mems = () => Array.from({ length: 1 + Math.floor(r() * 4) }, () => pick(POOL));
-  await all([['FLUSHALL'], ['CONFIG', 'SET', 'set-max-intset-entries', '6'], ['SET', 'str', 'x']]);
+  await pair.sameAll([['FLUSHALL'], ['CONFIG', 'SET', 'set-max-intset-entries', '6'], ['SET', 'str', 'x']]);
   // Keys re-synchronised after an SPOP may differ in intset width (not in content) until rewritten.
   const resynced = new Set<string>();
   for (let i = 0; i < 3000; i++) {

@@ -4,22 +4,13 @@
 
 import { test, before, after } from 'node:test';
 import { Pair, rng } from '../helpers/servers';
-import { RObj, ObjType } from '../../src/store/values';
-
-/** A stand-in non-string value for WRONGTYPE paths (Respite side; real Redis gets a list). */
-class FakeList extends RObj {
-  readonly type = ObjType.LIST;
-  encoding(): string { return 'quicklist'; }
-  dup(): RObj { return new FakeList(); }
-}
 
 let pair: Pair;
 
-/** Store a list at `key` on both servers (Respite: injected directly). */
+/** Store a list at `key` on both servers (for the WRONGTYPE paths). */
 async function makeList(key: string): Promise<void> {
-  await pair.theirs.call('DEL', key);
-  await pair.theirs.call('RPUSH', key, 'x');
-  pair.respiteServer.server.dbs[0].set(key, new FakeList());
+  await pair.same('DEL', key);
+  await pair.same('RPUSH', key, 'x');
 }
 
 /** Remove keys on both sides with a string-family command (GETDEL), whatever they hold. */
@@ -28,10 +19,6 @@ async function drop(...keys: string[]): Promise<void> {
     await pair.theirs.call('DEL', k);
     pair.respiteServer.server.dbs[0].delete(k);
   }
-}
-
-async function all(cmds: (string | number | Buffer)[][]): Promise<void> {
-  for (const cmd of cmds) await pair.same(...cmd);
 }
 
 before(async () => {
@@ -44,7 +31,7 @@ after(async () => {
 });
 
 test('GET / SET: options, conflicts, expire validation, GET flag', async () => {
-  await all([
+  await pair.sameAll([
     ['GET', 'nokey'], ['SET', 's1', 'hello'], ['GET', 's1'], ['SET', 's1', ''], ['GET', 's1'],
     ['SET', 's1', 'v', 'NX'], ['SET', 's1', 'v2', 'XX'], ['GET', 's1'], ['SET', 'snew', 'v', 'XX'], ['GET', 'snew'],
     ['SET', 's1', 'v', 'nx', 'xx'], ['SET', 's1', 'v', 'XX', 'NX'], ['SET', 's1', 'v', 'NX', 'NX'],
@@ -71,7 +58,7 @@ test('GET / SET: options, conflicts, expire validation, GET flag', async () => {
 
 test('SETNX / SETEX / PSETEX / GETSET / GETDEL', async () => {
   await drop('n1', 'n2');
-  await all([
+  await pair.sameAll([
     ['SETNX', 'n1', 'a'], ['SETNX', 'n1', 'b'], ['GET', 'n1'], ['SETNX', 'lst', 'b'], ['SETNX', 'n1'],
     ['SETEX', 'n2', '100', 'v'], ['GET', 'n2'], ['SETEX', 'n2', '0', 'v'], ['SETEX', 'n2', '-1', 'v'],
     ['SETEX', 'n2', 'x', 'v'], ['SETEX', 'n2', '9223372036854775807', 'v'], ['SETEX', 'lst', '10', 'v'],
@@ -85,7 +72,7 @@ test('SETNX / SETEX / PSETEX / GETSET / GETDEL', async () => {
 
 test('GETEX: options, errors and their order, PERSIST and past timestamps', async () => {
   await drop('ge');
-  await all([
+  await pair.sameAll([
     ['GETEX', 'ge'], ['GETEX', 'ge', 'EX', 'abc'], ['GETEX', 'ge', 'FOO'], ['GETEX', 'ge', 'EX', '10', 'PX', '10'],
     ['SET', 'ge', 'val'], ['GETEX', 'ge'], ['GETEX', 'ge', 'EX', '100'], ['GETEX', 'ge', 'PX', '100000'],
     ['GETEX', 'ge', 'EXAT', '4000000000'], ['GETEX', 'ge', 'PXAT', '4000000000000'], ['GETEX', 'ge', 'PERSIST'],
@@ -100,7 +87,7 @@ test('GETEX: options, errors and their order, PERSIST and past timestamps', asyn
 
 test('MGET / MSET / MSETNX', async () => {
   await drop('m1', 'm2', 'm3');
-  await all([
+  await pair.sameAll([
     ['MGET', 'm1', 'm2'], ['MSET', 'm1', 'a', 'm2', 'b'], ['MGET', 'm1', 'm2', 'm3', 'lst', 'm1'],
     ['MSET', 'm1'], ['MSET', 'm1', 'a', 'm2'], ['MSETNX', 'm1', 'x', 'm3', 'y'], ['MGET', 'm1', 'm3'],
     ['MSETNX', 'm3', 'x', 'm4', 'y'], ['MGET', 'm3', 'm4'], ['MSETNX', 'm5', '1', 'm5', '2'], ['GET', 'm5'],
@@ -113,7 +100,7 @@ test('MGET / MSET / MSETNX', async () => {
 test('APPEND / STRLEN / GETRANGE / SUBSTR / SETRANGE', async () => {
   await drop('ap', 'sr', 'sr2');
   const big = 'x'.repeat(300);
-  await all([
+  await pair.sameAll([
     ['APPEND', 'ap', 'hello'], ['APPEND', 'ap', ' world'], ['GET', 'ap'], ['STRLEN', 'ap'], ['STRLEN', 'nokey'],
     ['APPEND', 'ap', ''], ['APPEND', 'ap', big], ['STRLEN', 'ap'], ['APPEND', 'lst', 'x'], ['STRLEN', 'lst'],
     ['SET', 'num', '12345'], ['APPEND', 'num', '6'], ['GET', 'num'], ['INCR', 'num'], ['STRLEN', 'num'],
@@ -140,7 +127,7 @@ test('APPEND / STRLEN / GETRANGE / SUBSTR / SETRANGE', async () => {
 
 test('INCR family: overflow, parsing, TTL kept', async () => {
   await drop('i1');
-  await all([
+  await pair.sameAll([
     ['INCR', 'i1'], ['INCRBY', 'i1', '10'], ['DECR', 'i1'], ['DECRBY', 'i1', '5'], ['GET', 'i1'],
     ['INCRBY', 'i1', '-100'], ['DECRBY', 'i1', '-100'],
     ['SET', 'i1', '9223372036854775806'], ['INCR', 'i1'], ['INCR', 'i1'], ['GET', 'i1'],
@@ -162,7 +149,7 @@ test('INCR family: overflow, parsing, TTL kept', async () => {
 
 test('INCRBYFLOAT: long double arithmetic and formatting, errors', async () => {
   await drop('f1');
-  await all([
+  await pair.sameAll([
     ['INCRBYFLOAT', 'f1', '0.1'], ['INCRBYFLOAT', 'f1', '0.2'], ['INCRBYFLOAT', 'f1', '-0.3'], ['GET', 'f1'],
     ['SET', 'f1', '10.50'], ['INCRBYFLOAT', 'f1', '0.1'], ['INCRBYFLOAT', 'f1', '-5.0e3'], ['INCRBYFLOAT', 'f1', '5.0e3'],
     ['SET', 'f1', '5'], ['INCRBYFLOAT', 'f1', '2'], ['INCRBYFLOAT', 'f1', '1e400'], ['INCRBYFLOAT', 'f1', '-1e400'],
@@ -192,7 +179,7 @@ test('INCRBYFLOAT: long double arithmetic and formatting, errors', async () => {
 test('stored representation: OBJECT ENCODING and TTL after each kind of write', async () => {
   await drop('e1', 'e2', 'e3');
   const enc = (k: string) => ['OBJECT', 'ENCODING', k];
-  await all([
+  await pair.sameAll([
     ['SET', 'e1', '123'], enc('e1'), ['SET', 'e1', '-9223372036854775808'], enc('e1'), ['SET', 'e1', '12345678901234567890'],
     enc('e1'), ['SET', 'e1', '0123'], enc('e1'), ['SET', 'e1', 'x'.repeat(44)], enc('e1'), ['SET', 'e1', 'x'.repeat(45)],
     enc('e1'), ['APPEND', 'e2', '123'], enc('e2'), ['APPEND', 'e2', ''], enc('e2'), ['INCR', 'e2'], enc('e2'),
@@ -232,7 +219,7 @@ test('INCRBYFLOAT: random decimals agree exactly with Redis', async () => {
 
 test('LCS: plain, LEN, IDX with MINMATCHLEN / WITHMATCHLEN, errors, RESP3', async () => {
   await drop('l1', 'l2', 'l3');
-  await all([
+  await pair.sameAll([
     ['MSET', 'l1', 'ohmytext', 'l2', 'mynewtext'], ['LCS', 'l1', 'l2'], ['LCS', 'l1', 'l2', 'LEN'],
     ['LCS', 'l1', 'l2', 'IDX'], ['LCS', 'l1', 'l2', 'IDX', 'MINMATCHLEN', '4'], ['LCS', 'l1', 'l2', 'idx', 'withmatchlen'],
     ['LCS', 'l1', 'l2', 'IDX', 'MINMATCHLEN', '-5', 'WITHMATCHLEN'], ['LCS', 'l1', 'l2', 'MINMATCHLEN', '2'],
@@ -245,11 +232,11 @@ test('LCS: plain, LEN, IDX with MINMATCHLEN / WITHMATCHLEN, errors, RESP3', asyn
   const r = rng(77);
   const rs = (n: number) => { let s = ''; for (let i = 0; i < n; i++) s += 'abcd'[Math.floor(r() * 4)]; return s; };
   for (let i = 0; i < 40; i++) {
-    await all([['MSET', 'l1', rs(Math.floor(r() * 40)), 'l2', rs(Math.floor(r() * 40))], ['LCS', 'l1', 'l2'],
+    await pair.sameAll([['MSET', 'l1', rs(Math.floor(r() * 40)), 'l2', rs(Math.floor(r() * 40))], ['LCS', 'l1', 'l2'],
       ['LCS', 'l1', 'l2', 'IDX', 'WITHMATCHLEN', 'MINMATCHLEN', String(Math.floor(r() * 3))]]);
   }
   await pair.both('HELLO', '3');
-  await all([['LCS', 'l1', 'l2', 'IDX', 'WITHMATCHLEN'], ['LCS', 'l1', 'l2', 'IDX'], ['MGET', 'l1', 'nokey'], ['GET', 'nokey'],
+  await pair.sameAll([['LCS', 'l1', 'l2', 'IDX', 'WITHMATCHLEN'], ['LCS', 'l1', 'l2', 'IDX'], ['MGET', 'l1', 'nokey'], ['GET', 'nokey'],
     ['INCRBYFLOAT', 'f1', '1.5'], ['GETEX', 'nokey']]);
   await pair.both('HELLO', '2');
 });
@@ -317,7 +304,7 @@ test('SET / GETEX with EXAT / PXAT / EX beyond 2^53 ms keep the exact int64 dead
   // Found by the cross-family fuzzer: the deadline was stored as a rounded double.
   for (const opt of [['EXAT', '9223372036854775'], ['PXAT', '9223372036854775807'], ['PXAT', '9007199254740993'],
     ['EX', '9223372036854775']]) {
-    await all([
+    await pair.sameAll([
       ['SET', 'big', 'v', ...opt], ['PEXPIRETIME', 'big'], ['EXPIRETIME', 'big'], ['RENAME', 'big', 'big2'],
       ['PEXPIRETIME', 'big2'], ['COPY', 'big2', 'big3'], ['PEXPIRETIME', 'big3'], ['DEL', 'big2', 'big3'],
       ['SET', 'g', 'v'], ['GETEX', 'g', ...opt], ['PEXPIRETIME', 'g'], ['DEL', 'g'],

@@ -111,6 +111,11 @@ export class Pair {
     return a;
   }
 
+  /** `same()` for each command in order. */
+  async sameAll(cmds: readonly (readonly (string | Buffer | number)[])[]): Promise<void> {
+    for (const cmd of cmds) await this.same(...cmd);
+  }
+
   /** A second pair of connections to the same two servers. */
   async connectMore(): Promise<[RawClient, RawClient]> {
     return [await RawClient.connect(this.respite.port), await RawClient.connect(this.redis.port)];

@@ -5,10 +5,10 @@
  *   npm run bench                         (compiles, then runs this file)
  *   node bench/run.mjs [--quick] [--tests set,get] [--pipelines 1,16]
  *                      [--rounds N] [--skip-throughput] [--skip-memory]
- *                      [--skip-stall] [--stall-keys N] [--memory-keys N]
+ *                      [--skip-stall] [--skip-messaging] [--stall-keys N] [--memory-keys N]
  *                      [--ports A,B]
  *
- * Three parts:
+ * Four parts:
  *   1. Throughput: redis-benchmark (50 clients, --csv) against each server for
  *      every test x pipeline depth. -n is sized per server from a short probe
  *      so each run lasts ~3 s; the two servers are alternated (and the order
@@ -20,6 +20,8 @@
  *   3. Event-loop stall: 5M keys with expiry deadlines spread over a 3 s
  *      window; a client PINGs every 5 ms while they expire, and the largest
  *      PING round trip is the worst stall a client sees.
+ *   4. Messaging (bench/messaging.mjs): PUBLISH fan-out to 1 / 100 / 1000
+ *      subscribers (messages delivered per second) and MULTI/EXEC blocks.
  *
  * Everything is bounded (fixed key counts, deadlines on every wait) and both
  * servers are killed at the end, on errors and on SIGINT / SIGTERM.
@@ -33,12 +35,25 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { messagingBench } from './messaging.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MAIN = path.join(ROOT, 'dist', 'src', 'main.js');
 /** The V8 flags respite-server runs with (its shebang and `npm start`): see docs/architecture.md. */
 const NODE_FLAGS = ['--max-semi-space-size=4'];
-const ALL_TESTS = ['PING_INLINE', 'PING_MBULK', 'SET', 'GET', 'INCR', 'MSET', 'LPUSH', 'RPOP', 'LRANGE_100', 'SADD', 'SPOP', 'HSET'];
+const ALL_TESTS = ['PING_INLINE', 'PING_MBULK', 'SET', 'GET', 'INCR', 'MSET', 'LPUSH', 'RPOP', 'LRANGE_100', 'SADD', 'SPOP', 'HSET', 'ZADD', 'ZPOPMIN', 'ZRANGEBYSCORE', 'PFADD'];
+/**
+ * Tests redis-benchmark has no -t name for: run as custom command lines (its CSV names them by the
+ * command line; the first word identifies them). `preload` fills each server once before the test.
+ */
+const CUSTOM_TESTS = {
+  PFADD: { args: ['-r', '100000000', 'pfadd', 'bench:hll', 'ele:__rand_int__'] },
+  ZRANGEBYSCORE: {
+    args: ['-r', '100000', 'zrangebyscore', 'bench:bigz', '__rand_int__', '+inf', 'LIMIT', '0', '10'],
+    // A 100k-member sorted set, scores 0..99999.
+    preload: { count: 1000, make: (i) => encode(['ZADD', 'bench:bigz', ...Array.from({ length: 100 }, (_, j) => [String(i * 100 + j), 'm' + (i * 100 + j)]).flat()]) },
+  },
+};
 const CLIENTS = 50;
 /** Target duration of one redis-benchmark run (seconds). */
 const TARGET_SECONDS = 3;
@@ -49,7 +64,7 @@ const TARGET_SECONDS = 3;
 function parseArgs(argv) {
   const o = {
     quick: false, tests: ALL_TESTS, pipelines: [1, 16], rounds: 2, throughput: true, memory: true,
-    stall: true, memoryKeys: 1_000_000, stallKeys: 5_000_000, ports: null,
+    stall: true, messaging: true, memoryKeys: 1_000_000, stallKeys: 5_000_000, ports: null,
   };
   let roundsSet = false, memSet = false, stallSet = false;
   for (let i = 0; i < argv.length; i++) {
@@ -66,6 +81,7 @@ function parseArgs(argv) {
       case '--skip-throughput': o.throughput = false; break;
       case '--skip-memory': o.memory = false; break;
       case '--skip-stall': o.stall = false; break;
+      case '--skip-messaging': o.messaging = false; break;
       case '--memory-keys': o.memoryKeys = Number(val()); memSet = true; break;
       case '--stall-keys': o.stallKeys = Number(val()); stallSet = true; break;
       case '--ports': o.ports = val().split(',').map(Number); break;
@@ -278,8 +294,9 @@ function encode(args) {
  * bounded by a timeout well above its expected length.
  */
 function runBenchmark(port, test, pipeline, n) {
+  const custom = CUSTOM_TESTS[test];
   const args = ['-h', '127.0.0.1', '-p', String(port), '-c', String(CLIENTS), '-n', String(n),
-    '-P', String(pipeline), '-t', test.toLowerCase(), '--csv'];
+    '-P', String(pipeline), '--csv', ...(custom !== undefined ? custom.args : ['-t', test.toLowerCase()])];
   const r = spawnSync('redis-benchmark', args, { encoding: 'utf8', timeout: 120000 });
   if (r.error) throw new Error(`redis-benchmark failed to run: ${r.error.message}`);
   const err = (r.stderr || '').split('\n').filter((l) => l && !l.startsWith('WARNING')).join(' ');
@@ -309,6 +326,14 @@ async function throughput(redis, respite, o) {
     `n sized for ~${o.quick ? '<1' : TARGET_SECONDS} s per run ==`);
   const results = [];
   for (const test of o.tests) {
+    const pre = CUSTOM_TESTS[test]?.preload;
+    if (pre !== undefined) {
+      for (const s of [redis, respite]) {
+        const c = await RespConn.connect(s.port);
+        await c.pipeline(pre.count, pre.make);
+        c.close();
+      }
+    }
     for (const p of o.pipelines) {
       const sizes = new Map();
       for (const s of [redis, respite]) sizes.set(s, sizeRun(s.port, test, p, o.quick));
@@ -459,6 +484,13 @@ async function main() {
   console.log(`redis-server 7.0 pid ${redis.pid} port ${rp}; respite pid ${respite.pid} port ${sp}; node ${process.version}; ` +
     `${os.cpus().length} cpus, load average ${os.loadavg()[0].toFixed(2)} (numbers are only comparable on an idle machine)`);
   if (o.throughput) await throughput(redis, respite, o);
+  if (o.messaging) {
+    console.log('\n== Messaging: pub/sub fan-out and MULTI/EXEC (best of rounds) ==');
+    console.log('test                     redis          respite        ratio');
+    for (const r of await messagingBench(rp, sp, { rounds: o.rounds, quick: o.quick })) {
+      console.log(`${r.name.padEnd(22)} ${fmtRps(r.redis).padStart(10)} ${r.unit.padEnd(5)} ${fmtRps(r.respite).padStart(10)} ${r.unit.padEnd(5)} ${r.ratio.toFixed(2)}`);
+    }
+  }
   if (o.memory) await memoryPerKey(redis, respite, o);
   if (o.stall) {
     console.log(`\n== Stall: ${o.stallKeys.toLocaleString('en-US')} keys expiring over 3 s, PING every 5 ms ==`);

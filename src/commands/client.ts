@@ -1,10 +1,10 @@
 /* ==========================================================================
  * CLIENT container: ID, INFO, LIST, KILL, SETNAME, GETNAME, PAUSE, UNPAUSE,
- * REPLY, NO-EVICT, HELP (Redis 7.0.15).
+ * REPLY, NO-EVICT, UNBLOCK, HELP (Redis 7.0.15).
  *
  * Left to the families that own their state: CLIENT TRACKING / CACHING /
- * GETREDIR / TRACKINGINFO (client-side caching) and CLIENT UNBLOCK
- * (blocking). Not in Redis 7.0 at all, so absent here too: CLIENT SETINFO
+ * GETREDIR / TRACKINGINFO (client-tracking.ts). UNBLOCK is here, acting
+ * through server/blocking.ts. Not in Redis 7.0 at all, so absent here too: CLIENT SETINFO
  * and CLIENT NO-TOUCH (7.2), KILL MAXAGE (7.4). HELP prints Redis 7.0's
  * full text, as clients and tests compare it byte for byte.
  *
@@ -20,6 +20,7 @@ import { parseInt64, parseInt64Big } from '../protocol/numbers';
 import { allClientsInfo, clientInfoLine, clientType, clientTypeByName, type ClientType } from '../server/clientlist';
 import { PauseType } from '../server/pause';
 import { is } from './args';
+import { CLIENT_TRACKING_SUBCOMMANDS } from './client-tracking';
 
 const CLIENT_FLAGS = ['noscript', 'loading', 'stale'] as const;
 const ADMIN_FLAGS = ['admin', 'noscript', 'loading', 'stale'] as const;
@@ -158,6 +159,38 @@ function noEvictCommand(c: Client, argv: string[]): void {
     return;
   }
   c.w.ok();
+}
+
+/**
+ * CLIENT UNBLOCK id [TIMEOUT|ERROR]: end another client's blocking command
+ * as if it timed out, or with an -UNBLOCKED error. :1 if that client was
+ * blocked on keys, else :0. The reason is checked before the id (Redis).
+ */
+function unblockCommand(c: Client, argv: string[]): void {
+  if (argv.length > 4) {
+    subcommandSyntaxError(c, argv);
+    return;
+  }
+  let asError = false;
+  if (argv.length === 4) {
+    if (is(argv[3], 'error')) asError = true;
+    else if (!is(argv[3], 'timeout')) {
+      c.error('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
+      return;
+    }
+  }
+  const id = parseInt64(argv[2]);
+  if (id === null) {
+    c.error(E.NOT_INT);
+    return;
+  }
+  const target = c.server.clients.get(id);
+  if (target === undefined || target.bstate === null) {
+    c.w.int(0);
+    return;
+  }
+  c.server.blocking.timeOut(target, asError ? 'UNBLOCKED client unblocked via CLIENT UNBLOCK' : null);
+  c.w.int(1);
 }
 
 // --- LIST ------------------------------------------------------------------------
@@ -330,6 +363,7 @@ const ON_OFF = [
 ] as const;
 
 const CLIENT_SUBCOMMANDS: readonly CommandSpec[] = [
+  ...CLIENT_TRACKING_SUBCOMMANDS,
   {
     name: 'getname', arity: 2, flags: CLIENT_FLAGS, acl: ['connection'],
     summary: 'Return the name given to this connection, if any.', since: '2.6.9', group: 'connection',
@@ -451,6 +485,22 @@ const CLIENT_SUBCOMMANDS: readonly CommandSpec[] = [
     group: 'connection', complexity: 'O(1)',
     arguments: [{ name: 'enabled', type: 'oneof', arguments: ON_OFF }],
     handler: noEvictCommand,
+  },
+  {
+    name: 'unblock', arity: -3, flags: ADMIN_FLAGS, acl: ['connection'],
+    summary: 'Wake a client waiting in a blocking command, as on timeout or with an error.', since: '5.0.0',
+    group: 'connection', complexity: 'O(log N) where N is the number of client connections',
+    arguments: [
+      { name: 'client-id', type: 'integer' },
+      {
+        name: 'timeout_error', type: 'oneof', flags: ['optional'],
+        arguments: [
+          { name: 'timeout', type: 'pure-token', token: 'TIMEOUT' },
+          { name: 'error', type: 'pure-token', token: 'ERROR' },
+        ],
+      },
+    ],
+    handler: unblockCommand,
   },
   {
     name: 'info', arity: 2, flags: CLIENT_FLAGS, acl: ['connection'], tips: ['nondeterministic_output'],

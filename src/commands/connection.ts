@@ -66,6 +66,13 @@ function pingCommand(c: Client, argv: string[]): void {
     c.error(E.ARITY('ping'));
     return;
   }
+  // A RESP2 client in subscribed mode gets a message-like ["pong", arg-or-""] (Redis's pingCommand).
+  if (c.flags & CF.PUBSUB && c.w.proto === 2) {
+    c.w.arrayLen(2);
+    c.w.bulk('pong');
+    c.w.bulk(argv.length === 1 ? '' : argv[1]);
+    return;
+  }
   if (argv.length === 1) c.w.simple('PONG');
   else c.w.bulk(argv[1]);
 }

@@ -17,11 +17,11 @@ import { TYPE_NAMES, typeOf, type Value } from '../store/values';
  * Read lookup that does not update the key's access metadata (Redis's
  * LOOKUP_NOTOUCH): expires the key lazily and counts a hit or a miss.
  */
-export function lookupNoTouch(c: Client, key: string): Value | undefined {
+export function lookupNoTouch(c: Client, key: string, notifyMiss = true): Value | undefined {
   const srv = c.server;
   const saved = srv.noTouch;
   srv.noTouch = true;
-  const v = lookupRead(c, key);
+  const v = lookupRead(c, key, notifyMiss);
   srv.noTouch = saved;
   return v;
 }

@@ -224,7 +224,7 @@ function flushallCommand(c: Client, argv: string[]): void {
  * does not reset what it measures. Replies null when the key is missing.
  */
 function objectLookup(c: Client, key: string): Value | undefined {
-  const v = lookupNoTouch(c, key);
+  const v = lookupNoTouch(c, key, false); // no "keymiss" event for OBJECT (LOOKUP_NONOTIFY)
   if (v === undefined) c.w.null();
   return v;
 }

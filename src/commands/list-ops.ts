@@ -30,11 +30,17 @@ const LONG_MIN = -(2 ** 63);
 /**
  * The list at `v`, null when absent, or false after replying WRONGTYPE.
  */
-function asList(c: Client, v: Value | undefined): ListValue | null | false {
+export function asList(c: Client, v: Value | undefined): ListValue | null | false {
   if (v === undefined) return null;
   if (v instanceof ListValue) return v;
   c.error(E.WRONGTYPE);
   return false;
+}
+
+/** A new empty list with the configured node fill and compress depth (Redis's createQuicklistObject). */
+function newList(c: Client): ListValue {
+  const cfg = c.server.config;
+  return new ListValue(cfg.listMaxListpackSize, cfg.listCompressDepth);
 }
 
 /** Write lookup (no hit/miss stats, like lookupKeyWrite). */
@@ -107,7 +113,7 @@ function pushGeneric(c: Client, argv: string[], head: boolean, onlyExisting: boo
       c.w.int(0);
       return;
     }
-    l = new ListValue(argv.length - 2);
+    l = newList(c);
     db.add(key, l);
   }
   for (let j = 2; j < argv.length; j++) l.push(argv[j], head);
@@ -375,7 +381,7 @@ function linsertCommand(c: Client, argv: string[]): void {
     c.w.int(-1);
     return;
   }
-  l.insertAt(after ? at + 1 : at, argv[4]);
+  l.insert(at, after, argv[4]);
   c.w.int(l.len);
   keyChanged(c, c.db, key, NC.LIST, 'linsert');
 }
@@ -468,7 +474,7 @@ export function listMove(c: Client, db: Db, srcKey: string, src: ListValue, dstK
   if (dst === false) return false;
   const v = src.pop(fromHead);
   if (dst === null) {
-    dst = new ListValue();
+    dst = newList(c);
     db.add(dstKey, dst);
   }
   dst.push(v, toHead);
@@ -553,12 +559,14 @@ export function parseMpop(c: Client, argv: string[], idx: number): MpopArgs | nu
 /**
  * Serve an LMPOP from the first non-empty list among the keys: reply
  * [key, [elements...]]. Returns true if it replied (served or WRONGTYPE),
- * false when every key was absent (the caller replies or blocks).
+ * false when every key was absent (the caller replies or blocks). With
+ * `only` (a woken BLMPOP), just that key is tried.
  */
-export function mpopServe(c: Client, argv: string[], a: MpopArgs): boolean {
+export function mpopServe(c: Client, argv: string[], a: MpopArgs, only: string | null = null): boolean {
   const db = c.db;
   for (let j = a.first; j < a.first + a.numkeys; j++) {
     const key = argv[j];
+    if (only !== null && key !== only) continue;
     const l = listForWrite(c, key);
     if (l === false) return true;
     if (l === null || l.len === 0) continue;

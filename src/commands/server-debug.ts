@@ -18,6 +18,7 @@ import type { Client } from '../server/client';
 import { E } from '../protocol/errors';
 import { encodingOf, isSharedInt } from '../store/values';
 import { rdbValueSize } from '../store/rdb-size';
+import { ListValue } from '../store/list';
 import { changeReplicationId } from '../server/info';
 import { rewriteConfig, rewriteErrorText } from '../config/rewrite';
 import { parseInt64 } from '../protocol/numbers';
@@ -101,8 +102,10 @@ function debugObject(c: Client, key: string): void {
   const clock = Math.floor(Date.now() / 1000) & LRU_CLOCK_MAX;
   const idle = clock >= lru ? clock - lru : clock + (LRU_CLOCK_MAX - lru);
   // No pointers in JS: "at" is the entry's slot in the keyspace table.
+  // Lists append their quicklist node statistics, as Redis does for OBJ_ENCODING_QUICKLIST.
+  const extra = v instanceof ListValue ? v.debugFields() : '';
   c.w.simple(`Value at:0x${slot.toString(16)} refcount:${refcount} encoding:${enc} ` +
-    `serializedlength:${size < 0 ? 0 : size} lru:${lru} lru_seconds_idle:${idle}`);
+    `serializedlength:${size < 0 ? 0 : size} lru:${lru} lru_seconds_idle:${idle}${extra}`);
 }
 
 /** DEBUG POPULATE count [prefix] [size]: string keys prefix:N = "value:N" (NUL-padded / cut to size). */

@@ -18,6 +18,7 @@
 import { stringMatch } from '../store/glob';
 import type { Server } from '../server/server';
 import { MAX_HZ, MIN_HZ } from './loader';
+import { updateSlowCallThreshold } from '../server/slowlog';
 import {
   type Config, type ParamSpec, PARAMS, ValueError, formatParam, lookupParam, parseParam, sameValue,
   splitMultiArg, storeParam,
@@ -44,6 +45,12 @@ function applyHz(srv: Server): null {
 /** Connected clients' parsers enforce the new bulk limit at once (Redis reads the global). */
 function applyProtoMaxBulkLen(srv: Server): null {
   for (const c of srv.clients.values()) c.parser.maxBulkLen = srv.config.protoMaxBulkLen;
+  return null;
+}
+
+/** call()'s single slow-path threshold follows the slowlog and latency-monitor thresholds (slowlog.ts). */
+function applySlowCall(srv: Server): null {
+  updateSlowCallThreshold(srv);
   return null;
 }
 
@@ -81,6 +88,8 @@ const APPLY: ReadonlyMap<string, ApplyFn> = new Map<string, ApplyFn>([
   ['proto-max-bulk-len', applyProtoMaxBulkLen],
   ['port', LISTEN_PORT],
   ['bind', LISTEN_BIND],
+  ['slowlog-log-slower-than', applySlowCall],
+  ['latency-monitor-threshold', applySlowCall],
 ]);
 
 const GLOB_CHARS = /[[*?]/;

@@ -125,6 +125,7 @@ function rewriteParam(st: RewriteState, p: ParamSpec, cfg: Config): void {
     const r = p.rewrite(p, cfg);
     if (r.line === null) st.processed.add(name);
     else st.rewriteLine(name, r.line, r.force);
+    if (r.more !== undefined) for (const m of r.more) st.rewriteLine(name, m.line, m.force);
     return;
   }
   const v = (cfg as unknown as Record<string, unknown>)[p.field];

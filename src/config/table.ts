@@ -26,6 +26,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseDouble, parseInt64Big } from '../protocol/numbers';
+import {
+  parseNotifyFlags, formatNotifyFlags, NOTIFY_FLAGS_ERROR, parseObufLimits, formatObufLimits, obufRewriteLines,
+  defaultObufLimits, type ObufLimit,
+} from './pubsub-params';
 
 export type ParamType = 'bool' | 'int' | 'memory' | 'octal' | 'enum' | 'string' | 'special';
 
@@ -43,13 +47,28 @@ export class Config {
   timeout = 0;
   tcpKeepalive = 300;
   maxclients = 10000;
+  /** Most keys the client-side caching table remembers (0 = unlimited). */
+  trackingTableMaxKeys = 1000000;
   protoMaxBulkLen = 512 * 1024 * 1024;
   /** Hash listpack limits (pairs, bytes per field/value): beyond them a hash becomes a hashtable. */
   hashMaxListpackEntries = 512;
   hashMaxListpackValue = 64;
   /** Sets of at most this many int64 members use the intset encoding. */
   setMaxIntsetEntries = 512;
+  /** Sorted-set listpack limits (members, bytes per member): beyond them a zset becomes a skiplist. */
+  zsetMaxListpackEntries = 128;
+  zsetMaxListpackValue = 64;
+  /** Quicklist node limit of new lists: < 0 a byte level (-1..-5 = 4..64 KB), > 0 an element count. */
+  listMaxListpackSize = -2;
+  /** Nodes kept uncompressed at each end of new lists (0 = no compression). */
+  listCompressDepth = 0;
+  /** Sparse HyperLogLogs longer than this (header included) are converted to dense. */
+  hllSparseMaxBytes = 3000;
   clientQueryBufferLimit = 1024 * 1024 * 1024;
+  /** notify-keyspace-events as NC.* bits (server/keyspace.ts); 0 = off. */
+  notifyKeyspaceEvents = 0;
+  /** client-output-buffer-limit per class: normal, replica, pubsub. */
+  clientOutputBufferLimit: ObufLimit[] = defaultObufLimits();
   logfile = '';
   loglevel = 'notice';
   pidfile = '';
@@ -59,6 +78,11 @@ export class Config {
   activeExpireEffort = 1;
   latencyTracking = true;
   latencyTrackingInfoPercentiles: number[] = [50, 99, 99.9];
+  /** SLOWLOG: log commands running at least this many µs (< 0: off); keep this many entries. */
+  slowlogLogSlowerThan = 10000;
+  slowlogMaxLen = 128;
+  /** Latency monitor: record events of at least this many ms (0: off). */
+  latencyMonitorThreshold = 0;
   daemonize = false;
   /** Snapshot save points; only "" (none) until RDB persistence exists. */
   save = '';
@@ -119,7 +143,11 @@ export interface ParamSpec {
    * Special rewrite: the line to write (null: remove the parameter's lines)
    * and whether it must be written even if absent from the file.
    */
-  readonly rewrite?: (p: ParamSpec, cfg: Config) => { line: string | null; force: boolean };
+  readonly rewrite?: (p: ParamSpec, cfg: Config) => {
+    line: string | null; force: boolean;
+    /** Further lines of the same parameter (client-output-buffer-limit: one per class). */
+    more?: { line: string; force: boolean }[];
+  };
 }
 
 const INT_MAX = 2147483647n;
@@ -268,13 +296,45 @@ export const PARAMS: readonly ParamSpec[] = [
   { name: 'active-expire-effort', type: 'int', field: 'activeExpireEffort', min: 1n, max: 10n },
   { name: 'hz', type: 'int', field: 'hz', min: 0n, max: INT_MAX },
   { name: 'maxclients', type: 'int', field: 'maxclients', min: 1n, max: UINT_MAX, unsigned: true },
+  { name: 'tracking-table-max-keys', type: 'int', field: 'trackingTableMaxKeys', min: 0n, max: LONG_MAX },
   { name: 'unixsocketperm', type: 'octal', field: 'unixsocketperm', immutable: true, min: 0n, max: 0o777n, unsigned: true },
   { name: 'proto-max-bulk-len', type: 'memory', field: 'protoMaxBulkLen', min: 1024n * 1024n, max: LONG_MAX },
   { name: 'client-query-buffer-limit', type: 'memory', field: 'clientQueryBufferLimit', min: 1024n * 1024n, max: LONG_MAX },
   { name: 'hash-max-listpack-entries', alias: 'hash-max-ziplist-entries', type: 'int', field: 'hashMaxListpackEntries', min: 0n, max: LONG_MAX },
   { name: 'hash-max-listpack-value', alias: 'hash-max-ziplist-value', type: 'memory', field: 'hashMaxListpackValue', min: 0n, max: LONG_MAX },
   { name: 'set-max-intset-entries', type: 'int', field: 'setMaxIntsetEntries', min: 0n, max: LONG_MAX },
+  { name: 'slowlog-log-slower-than', type: 'int', field: 'slowlogLogSlowerThan', min: -1n, max: LONG_MAX },
+  { name: 'slowlog-max-len', type: 'int', field: 'slowlogMaxLen', min: 0n, max: LONG_MAX, unsigned: true },
+  { name: 'latency-monitor-threshold', type: 'int', field: 'latencyMonitorThreshold', min: 0n, max: LONG_MAX },
+  { name: 'zset-max-listpack-entries', alias: 'zset-max-ziplist-entries', type: 'int', field: 'zsetMaxListpackEntries', min: 0n, max: LONG_MAX },
+  { name: 'zset-max-listpack-value', alias: 'zset-max-ziplist-value', type: 'memory', field: 'zsetMaxListpackValue', min: 0n, max: LONG_MAX },
+  { name: 'list-max-listpack-size', alias: 'list-max-ziplist-size', type: 'int', field: 'listMaxListpackSize', min: -INT_MAX - 1n, max: INT_MAX },
+  { name: 'list-compress-depth', type: 'int', field: 'listCompressDepth', min: 0n, max: INT_MAX },
+  { name: 'hll-sparse-max-bytes', type: 'memory', field: 'hllSparseMaxBytes', min: 0n, max: LONG_MAX },
   // --- special ---
+  {
+    name: 'notify-keyspace-events', type: 'special', field: 'notifyKeyspaceEvents',
+    parse: (args) => {
+      const f = parseNotifyFlags(args[0] ?? '');
+      return f < 0 ? new ValueError(NOTIFY_FLAGS_ERROR) : f;
+    },
+    format: (v) => formatNotifyFlags(v as number),
+    rewrite: (p, cfg) => ({
+      line: `${p.name} ${repr(formatNotifyFlags(cfg.notifyKeyspaceEvents))}`, force: cfg.notifyKeyspaceEvents !== 0,
+    }),
+  },
+  {
+    name: 'client-output-buffer-limit', type: 'special', field: 'clientOutputBufferLimit', multiArg: true,
+    parse: (args, cfg) => {
+      const r = parseObufLimits(args, cfg.clientOutputBufferLimit);
+      return typeof r === 'string' ? new ValueError(r) : r;
+    },
+    format: (v) => formatObufLimits(v as ObufLimit[]),
+    rewrite: (p, cfg) => {
+      const lines = obufRewriteLines(p.name, cfg.clientOutputBufferLimit, DEFAULTS.clientOutputBufferLimit);
+      return { line: lines[0].line, force: lines[0].force, more: lines.slice(1) };
+    },
+  },
   { name: 'save', type: 'special', field: 'save', multiArg: true, parse: parseSave, format: () => '' },
   { name: 'appendonly', type: 'special', field: 'appendonly', parse: parseAppendonly, format: () => 'no' },
   {

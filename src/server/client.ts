@@ -13,6 +13,8 @@ import { ReplyWriter, type ReplySink } from '../protocol/writer';
 import type { Db } from '../store/db';
 import type { Server } from './server';
 import type { CommandEntry } from '../commands/table';
+import type { QueuedCommand } from './multi';
+import type { BlockState } from './blocking';
 
 /** Client flag bits (subset of Redis's CLIENT_* flags that we track). */
 export const enum CF {
@@ -34,12 +36,19 @@ export const enum CF {
   FAKE = 1 << 14,
   /** Command held by CLIENT PAUSE (Redis's BLOCKED_POSTPONE): input is not processed. */
   POSTPONED = 1 << 15,
+  /** Blocking commands answer at once as if timed out (inside EXEC, scripts). */
+  DENY_BLOCKING = 1 << 20,
   /** Replica link / our master link (CLIENT LIST flags S, M; TYPE filters). */
   SLAVE = 1 << 16,
   MASTER = 1 << 17,
   /** Tracking in BCAST mode / redirect target gone (CLIENT LIST flags B, R). */
   TRACKING_BCAST = 1 << 18,
   TRACKING_BROKEN_REDIR = 1 << 19,
+  /** CLIENT TRACKING modes and the one-shot CLIENT CACHING flag (see tracking.ts). */
+  TRACKING_OPTIN = 1 << 21,
+  TRACKING_OPTOUT = 1 << 22,
+  TRACKING_CACHING = 1 << 23,
+  TRACKING_NOLOOP = 1 << 24,
 }
 
 export const enum ReplyMode {
@@ -102,6 +111,12 @@ export class Client {
   multiMem = 0;
   multiCmdFlags = 0;
   trackingRedir = -1;
+  /** BCAST prefixes of CLIENT TRACKING (null when none). */
+  trackingPrefixes: string[] | null = null;
+  /** Commands queued by MULTI (see multi.ts). */
+  mqueue: QueuedCommand[] = [];
+  /** What a client blocked on keys waits for (see blocking.ts); null when not blocked on keys. */
+  bstate: BlockState | null = null;
   /** The command held while clients are paused (CF.POSTPONED), re-run when the pause ends. */
   postponed: string[] | null = null;
 

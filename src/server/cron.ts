@@ -10,6 +10,7 @@
  * ========================================================================== */
 
 import type { Server } from './server';
+import { expireCycleLatency } from './latency';
 
 /** Keys sampled per loop at effort 1 (ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP). */
 const KEYS_PER_LOOP = 20;
@@ -95,6 +96,7 @@ export class Cron {
     srv.syncClock();
     srv.updateLruClock();
     const now = Date.now();
+    if (srv.blocking.count !== 0) srv.blocking.handleTimeouts(now);
     if (srv.config.activeExpireEnabled) this.activeExpireCycle();
     this.databasesRehash();
     if (now - this.lastClientsCheck >= 1000) {
@@ -223,6 +225,7 @@ export class Cron {
     }
     const elapsed = performance.now() - start;
     this.lastExpireMs = elapsed;
+    if (srv.config.latencyMonitorThreshold > 0) expireCycleLatency(srv, elapsed);
     srv.stats.expireCycleCpuMs += elapsed;
     const current = totalSampled ? totalExpired / totalSampled : 0;
     srv.stats.expiredStalePerc = current * 0.05 + srv.stats.expiredStalePerc * 0.95;

@@ -18,6 +18,9 @@ import type { ReplySink } from '../protocol/writer';
 import { CF, ReplyMode, type Client } from './client';
 import { LatencyHistogram } from './histogram';
 import { isCrossProtocolAttack, securityWarning } from '../commands/security';
+import { execCommandAbort, flagTransaction, queueMultiCommand, runsInsideMulti } from './multi';
+import { feedMonitors } from './monitor';
+import { slowCall } from './slowlog';
 
 /** Sink that drops replies (CLIENT REPLY OFF / SKIP). */
 const NULL_SINK: ReplySink = { write: () => true };
@@ -127,6 +130,10 @@ export function processCommand(c: Client, argv: string[]): void {
   }
   gate(c, argv);
   c.replyOnNow = false;
+  // CLIENT CACHING applies to the next command only (kept across MULTI and CLIENT subcommands, as Redis).
+  if (c.flags & CF.TRACKING_CACHING && !(c.flags & CF.MULTI) && !c.lastCmd.startsWith('client|')) {
+    c.flags &= ~CF.TRACKING_CACHING;
+  }
 }
 
 function gate(c: Client, argv: string[]): void {
@@ -134,7 +141,10 @@ function gate(c: Client, argv: string[]): void {
   const e = lookupCommand(c, argv);
   // CLIENT LIST cmd=: set at lookup like Redis's c->lastcmd ("NULL" when unknown).
   c.lastCmd = e === null ? 'NULL' : e.fullName;
-  if (e === null) return;
+  if (e === null) {
+    if (c.flags & CF.MULTI) flagTransaction(c);
+    return;
+  }
   c.cmd = e;
   const arity = e.spec.arity;
   if ((arity > 0 && arity !== argv.length) || argv.length < -arity) {
@@ -154,15 +164,42 @@ function gate(c: Client, argv: string[]): void {
     reject(c, e, E.NOAUTH);
     return;
   }
+  if (c.flags & CF.MULTI && bits & CMD.NO_MULTI) {
+    reject(c, e, 'ERR Command not allowed inside a transaction');
+    return;
+  }
+  // Monitors (CF.SLAVE) may not touch the keyspace, as Redis refuses replicas.
+  if (c.flags & CF.SLAVE && bits & (CMD.WRITE | CMD.READONLY | CMD.MAY_REPLICATE)) {
+    reject(c, e, "ERR Replica can't interact with the keyspace");
+    return;
+  }
+  // RESP2 subscribers may only (un)subscribe, PING, QUIT and RESET.
+  if (c.flags & CF.PUBSUB && c.w.proto === 2 && !(e.parent === null && PUBSUB_CONTEXT.has(e.spec.name))) {
+    reject(
+      c, e,
+      `ERR Can't execute '${e.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+    );
+    return;
+  }
   // CLIENT PAUSE: hold the command (it re-enters here when the pause ends).
   if (srv.pause.type !== 0 && srv.pause.mustHold(c, e)) {
     srv.pause.hold(c, argv);
     return;
   }
+  if (srv.tracking.clients !== 0) srv.tracking.limitTable();
   const hooks = srv.gate;
   if (hooks.beforeCall !== null && hooks.beforeCall(c, e, argv)) return;
+  if (c.flags & CF.MULTI && !runsInsideMulti(e)) {
+    queueMultiCommand(c, e, argv);
+    return;
+  }
   call(c, e, argv);
+  // Serve clients blocked on keys this command (or EXEC's queue) made ready.
+  if (srv.blocking.hasReady) srv.blocking.handleReadyKeys();
 }
+
+/** Commands a RESP2 client in subscribed mode may run (Redis's processCommand check). */
+const PUBSUB_CONTEXT = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
 
 /** enable-debug-command: yes everywhere, local for loopback / unix clients. */
 function protectedAllowed(c: Client): boolean {
@@ -183,7 +220,10 @@ export function isLocalClient(c: Client): boolean {
 /** Reject before execution: error reply plus rejected_calls. */
 function reject(c: Client, e: CommandEntry, msg: string): void {
   e.stats.rejected++;
-  c.error(msg);
+  // A rejected EXEC discards the transaction (Redis's execCommandAbort), in MULTI or not.
+  if (e.parent === null && e.spec.name === 'exec') execCommandAbort(c, msg);
+  else c.error(msg);
+  if (c.flags & CF.MULTI) flagTransaction(c);
 }
 
 /**
@@ -199,24 +239,47 @@ export function call(c: Client, e: CommandEntry, argv: string[]): void {
   if (t0 < 0) t0 = performance.now();
   // The command's time snapshot: wall clock derived from the monotonic reading
   // we take anyway for the latency stats (re-synced every read batch / tick).
-  srv.now = srv.wallBase + Math.floor(t0 - srv.perfBase);
+  // Nested calls (EXEC's queue) keep the outermost command's snapshot, as Redis: no key may expire
+  // half-way through a transaction.
+  if (srv.callDepth === 0) srv.now = srv.wallBase + Math.floor(t0 - srv.perfBase);
   srv.noTouch = (c.flags & CF.NO_TOUCH) !== 0;
   const errorsBefore = c.errors;
+  const outer = srv.callDepth++ === 0;
+  if (outer) srv.currentClient = c;
   try {
     (e.spec.handler as (c: Client, a: string[]) => void)(c, argv);
   } catch (err) {
     handlerFailure(c, e, err);
   }
+  srv.callDepth--;
+  // Client-side caching: remember what a tracking client read; its own invalidations follow the reply.
+  const tracking = srv.tracking;
+  if (tracking.clients !== 0) {
+    if (e.flagBits & CMD.READONLY && srv.currentClient !== null) tracking.afterRead(srv.currentClient, e, argv);
+    if (outer && tracking.hasPending) tracking.flushPending(c);
+  }
+  if (outer) srv.currentClient = null;
   const t1 = performance.now();
   srv.lastCallEnd = t1;
-  const us = (t1 - t0) * 1000;
   srv.noTouch = false;
+  // MONITOR: fed after execution, blocked or not (monitor.ts).
+  if (srv.monitors.length !== 0) feedMonitors(c, e, argv);
+  // total_commands_processed counts a blocking command when it first runs (not when re-run to serve
+  // it); its commandstats entry counts it once, when it is served or times out (blocking.ts).
+  const blocking = srv.blocking;
+  if (blocking.rerun !== c) srv.stats.totalCommands++;
+  if (blocking.justBlocked) {
+    blocking.justBlocked = false;
+    return;
+  }
+  const us = (t1 - t0) * 1000;
   const st = e.stats;
   st.calls++;
   st.usec += us;
   if (srv.config.latencyTracking) recordLatency(st, us);
   if (c.errors !== errorsBefore) st.failed++;
-  srv.stats.totalCommands++;
+  // SLOWLOG and latency monitor: one comparison unless the command was slow (slowlog.ts).
+  if (us >= srv.slowCallUs) slowCall(c, e, argv, us);
   if (srv.gate.afterCall !== null) srv.gate.afterCall(c, e, argv);
 }
 

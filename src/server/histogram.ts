@@ -96,4 +96,37 @@ export class LatencyHistogram {
     }
     return p === 0 ? lowestEquivalent(v) : highestEquivalent(v);
   }
+
+  /**
+   * The cumulative distribution LATENCY HISTOGRAM reports: hdr_histogram's
+   * logarithmic iteration (first level 1024 ns, base 2). Each step stops at
+   * the first bucket reaching the next power-of-two level and reports that
+   * bucket's highest equivalent value in whole microseconds with the count
+   * of all values up to it; steps that add no count are skipped, as Redis
+   * does. Appends (usec, cumulative count) pairs to `out`.
+   */
+  cdf(out: number[]): void {
+    const counts = this.counts;
+    let idx = -1, cum = 0, value = 0, highest = 0, prev = 0;
+    let level = 1024;
+    let levelLow = lowestEquivalent(level);
+    for (;;) {
+      // Continue while counts remain, or the next bucket lies past the level.
+      if (!(cum < this.total || (idx + 1 < COUNTS_LEN && valueAt(idx + 1) > levelLow))) break;
+      for (;;) {
+        if (value >= levelLow) {
+          level *= 2;
+          levelLow = lowestEquivalent(level);
+          break;
+        }
+        if (++idx >= COUNTS_LEN) break; // out of buckets: report where we stand
+        cum += counts[idx];
+        value = valueAt(idx);
+        highest = value + 2 ** bucketOf(value) - 1;
+      }
+      if (cum > prev) out.push(Math.floor(highest / 1000), cum);
+      prev = cum;
+      if (idx >= COUNTS_LEN) break;
+    }
+  }
 }

@@ -72,10 +72,20 @@ export function notify(c: Client, db: Db, key: string, cls: number, event: strin
   for (let i = 0; i < hooks.event.length; i++) hooks.event[i](cls, event, key, db.id);
 }
 
-/** Read lookup: expires lazily, counts keyspace hits / misses. */
-export function lookupRead(c: Client, key: string): Value | undefined {
+/**
+ * Read lookup: expires lazily, counts keyspace hits / misses, and emits the
+ * "keymiss" event on a miss unless `notifyMiss` is false (Redis's
+ * LOOKUP_NONOTIFY, e.g. OBJECT).
+ */
+export function lookupRead(c: Client, key: string, notifyMiss = true): Value | undefined {
   const v = c.db.lookup(key);
-  if (v === undefined) c.server.stats.keyspaceMisses++;
-  else c.server.stats.keyspaceHits++;
+  if (v === undefined) {
+    const srv = c.server;
+    srv.stats.keyspaceMisses++;
+    // notify-keyspace-events 'm': Redis's "keymiss" event of lookupKeyRead
+    if (notifyMiss && srv.config.notifyKeyspaceEvents & NC.KEY_MISS) notify(c, c.db, key, NC.KEY_MISS, 'keymiss');
+  } else {
+    c.server.stats.keyspaceHits++;
+  }
   return v;
 }

@@ -15,6 +15,7 @@ import type { ReplySink } from '../protocol/writer';
 import { Client, CF } from './client';
 import { processInput, isLocalClient } from './dispatch';
 import type { Server } from './server';
+import { checkOutputLimit } from './pubsub';
 
 /** Stop reading from a client while this many reply bytes wait in its socket. */
 const OUTPUT_PAUSE = 256 * 1024 * 1024;
@@ -249,6 +250,8 @@ export function afterBatch(c: Client): void {
     c.server.unlinkClient(c);
     return;
   }
+  // client-output-buffer-limit (normal / pubsub classes): over it, the client is closed asynchronously
+  if (checkOutputLimit(c)) return;
   if (s.writableLength > OUTPUT_PAUSE && !c.readPaused) {
     c.readPaused = true;
     s.pause();

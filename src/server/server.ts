@@ -16,6 +16,11 @@ import { Logger } from './log';
 import { Cron } from './cron';
 import { Listener } from './listener';
 import { ClientPause } from './pause';
+import { Blocking } from './blocking';
+import { Tracking } from './tracking';
+import { Slowlog } from './slowlog';
+import { LatencyMonitor } from './latency';
+import { installIntrospection } from './monitor';
 import type { GateHooks } from './dispatch';
 import type { KeyspaceHooks } from './keyspace';
 import { Level } from './log';
@@ -56,6 +61,21 @@ export class Server implements KeyspaceHost {
   readonly resetHooks: ((c: Client) => void)[] = [];
   /** CLIENT PAUSE state (see pause.ts). */
   readonly pause: ClientPause;
+  /** Clients blocked on keys, ready keys, shared timeouts (see blocking.ts). */
+  readonly blocking: Blocking;
+  /** Client-side caching: tracked keys and BCAST prefixes (see tracking.ts). */
+  readonly tracking: Tracking;
+  /** The client whose command is executing (outermost call()), else null. */
+  currentClient: Client | null = null;
+  /** Nesting of call(): 0 outside commands, 1 in a command, more inside EXEC. */
+  callDepth = 0;
+  /** Clients in MONITOR mode, in the order they started (see monitor.ts). */
+  readonly monitors: Client[] = [];
+  /** SLOWLOG entries and the latency monitor's time series (slowlog.ts, latency.ts). */
+  readonly slowlog = new Slowlog();
+  readonly latency = new LatencyMonitor();
+  /** call() takes its slow path (slowlog / latency events) for commands of at least this many µs. */
+  slowCallUs = Infinity;
   /** Resolves when the server has fully stopped. */
   private closing: Promise<void> | null = null;
 
@@ -83,6 +103,14 @@ export class Server implements KeyspaceHost {
     this.runId = randomHex(40);
     this.cron = new Cron(this);
     this.pause = new ClientPause(this);
+    this.tracking = new Tracking(this);
+    const blocking = (this.blocking = new Blocking(this));
+    this.closeHooks.push((c) => blocking.forget(c));
+    this.keyHooks.swapped.push((a, b) => {
+      blocking.scanDb(a);
+      blocking.scanDb(b);
+    });
+    installIntrospection(this);
     this.updateLruClock();
   }
 
@@ -107,6 +135,21 @@ export class Server implements KeyspaceHost {
     const hooks = this.keyHooks;
     for (let i = 0; i < hooks.modified.length; i++) hooks.modified[i](db, key);
     for (let i = 0; i < hooks.event.length; i++) hooks.event[i](1 << 8 /* NC.EXPIRED */, 'expired', key, db.id);
+  }
+
+  /** notify-keyspace-events has 'n' (NC.NEW): Db.add reports each new key. */
+  get notifyNew(): boolean {
+    return (this.config.notifyKeyspaceEvents & (1 << 14)) !== 0;
+  }
+
+  /** A key was created: the "new" keyspace event (Redis's dbAdd), before the command's own event. */
+  keyAdded(db: Db, key: string): void {
+    const hooks = this.keyHooks;
+    for (let i = 0; i < hooks.event.length; i++) hooks.event[i](1 << 14 /* NC.NEW */, 'new', key, db.id);
+  }
+
+  keyReady(db: Db, key: string): void {
+    this.blocking.signalReady(db, key);
   }
 
   touchMeta(_old: number): number {

@@ -14,6 +14,7 @@
 
 import { Dict } from './dict';
 import type { Value } from './values';
+import type { Client } from '../server/client';
 
 /** What a Db needs from the server. */
 export interface KeyspaceHost {
@@ -29,6 +30,12 @@ export interface KeyspaceHost {
   newMeta(): number;
   /** True while the running command must not update access metadata (CLIENT NO-TOUCH, OBJECT). */
   noTouch: boolean;
+  /** A key some client is blocked on came into existence (Redis's signalKeyAsReady). */
+  keyReady(db: Db, key: string): void;
+  /** True when key creations must be reported (notify-keyspace-events 'n'). */
+  readonly notifyNew: boolean;
+  /** A key was created (Redis's dbAdd "new" keyspace event); called only while notifyNew. */
+  keyAdded(db: Db, key: string): void;
 }
 
 export class Db {
@@ -46,6 +53,12 @@ export class Db {
    * so paths that never touch this map stay correct.
    */
   private bigExpires: Map<string, bigint> | null = null;
+  /**
+   * Clients blocked on each key of this database, in the order they blocked
+   * (see server/blocking.ts). It stays with the database number: SWAPDB
+   * does not move it.
+   */
+  readonly blockedOn = new Map<string, Client[]>();
 
   constructor(public id: number, public host: KeyspaceHost) {}
 
@@ -126,6 +139,8 @@ export class Db {
   add(key: string, val: Value): void {
     const slot = this.dict.add(key, val);
     this.dict.setMetaAt(slot, this.host.newMeta());
+    if (this.blockedOn.size !== 0 && this.blockedOn.has(key)) this.host.keyReady(this, key);
+    if (this.host.notifyNew) this.host.keyAdded(this, key);
   }
 
   /**

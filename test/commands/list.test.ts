@@ -1,13 +1,13 @@
 /* List family command tests against an in-process Respite: replies, keyspace events, dirty counts,
- * hit/miss stats, deletion of emptied lists, COPY independence, and the ring-buffer deque behind
- * ListValue (wrap-around, growth, shrinking, middle inserts and removals) checked against a plain
+ * hit/miss stats, deletion of emptied lists, COPY independence, and the chunked deque behind
+ * ListValue (growth, shrinking, middle inserts and removals) checked against a plain
  * array model. (Byte-for-byte agreement with Redis is in test/differential/list.test.ts.) */
 
 import { test, before, after, beforeEach } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { startRespite, RawClient, rng } from '../helpers/servers';
 import type { RunningServer } from '../../src/index';
-import { ListValue } from '../../src/store/list';
+import { ListValue, checkListInvariants } from '../../src/store/list';
 
 let srv: RunningServer;
 let c: RawClient;
@@ -179,7 +179,7 @@ test('binary-safe elements', async () => {
   assert.equal(await c.raw('LPOS', 'l', bin.toString('latin1')), ':0\r\n');
 });
 
-test('ListValue: ring buffer against an array model (wrap, grow, shrink, insert, remove, trim)', () => {
+test('ListValue: chunked deque against an array model (grow, shrink, insert, remove, trim)', () => {
   const r = rng(42);
   const l = new ListValue();
   let m: string[] = [];
@@ -220,14 +220,15 @@ test('ListValue: ring buffer against an array model (wrap, grow, shrink, insert,
     assert.equal(l.len, m.length);
     if (step % 500 === 0 || m.length < 10) {
       for (let i = 0; i < m.length; i++) assert.equal(l.get(i), m[i]);
-      assert.ok(l.items.length >= l.len && (l.items.length & (l.items.length - 1)) === 0);
+      assert.equal(checkListInvariants(l), null);
     }
   }
   for (let i = 0; i < m.length; i++) assert.equal(l.get(i), m[i]);
   const d = l.dup();
   assert.deepEqual(Array.from({ length: d.len }, (_, i) => d.get(i)), m);
   while (l.len > 0) l.popTail();
-  assert.equal(l.items.length, 8, 'a drained list shrinks back to the minimum capacity');
+  assert.equal(l.nn, 0, 'a drained list has no nodes left');
+  assert.equal(l.nodes.length, 1, 'a drained list shrinks its node ring back to the minimum');
 });
 
 test('large list: 200k pushes at both ends, index access near both ends', async () => {

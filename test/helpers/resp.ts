@@ -122,6 +122,9 @@ export class RawClient {
 
   get isClosed(): boolean { return this.closed; }
 
+  /** True if a complete reply has arrived and not been read yet. */
+  get hasReply(): boolean { return parseReply(this.buf, 0) !== null; }
+
   /** Write raw bytes (protocol tests). */
   write(data: string | Buffer): void {
     this.sock.write(typeof data === 'string' ? Buffer.from(data, 'latin1') : data);

@@ -15,6 +15,7 @@ import type { Db } from '../store/db';
 import { E } from '../protocol/errors';
 import { parseInt64 } from '../protocol/numbers';
 import { keyChanged, lookupRead, notify, NC } from '../server/keyspace';
+import type { Dict } from '../store/dict';
 import { GlobMatcher } from '../store/glob';
 import { is } from './args';
 import {
@@ -147,7 +148,7 @@ export interface ScanOptions {
 /**
  * Parse [MATCH pattern] [COUNT count] [TYPE type] from argv[from..] as
  * Redis's scanGenericCommand does (one parser for SCAN, HSCAN, SSCAN and
- * later ZSCAN): a non-integer COUNT is "not an integer", COUNT < 1 and any
+ * ZSCAN): a non-integer COUNT is "not an integer", COUNT < 1 and any
  * unknown or dangling token are syntax errors; TYPE only when `allowType`.
  * Returns null after replying the error.
  */
@@ -186,6 +187,78 @@ export function replyEmptyScan(c: Client): void {
   c.w.arrayLen(0);
 }
 
+/** Parse the cursor of SCAN/HSCAN/SSCAN/ZSCAN; -1 after replying "invalid cursor". */
+export function scanCursorArg(c: Client, s: string): number {
+  const cursor = parseScanCursor(s);
+  if (cursor < 0) c.error('ERR invalid cursor');
+  return cursor;
+}
+
+/** COMMAND DOCS arguments shared by the SCAN family: cursor [MATCH pattern] [COUNT count]. */
+const SCAN_ARGS: readonly ArgDoc[] = [
+  { name: 'cursor', type: 'integer' },
+  { name: 'pattern', type: 'pattern', token: 'MATCH', flags: ['optional'] },
+  { name: 'count', type: 'integer', token: 'COUNT', flags: ['optional'] },
+];
+/** Arguments of HSCAN, SSCAN and ZSCAN: key cursor [MATCH pattern] [COUNT count]. */
+export const KEY_SCAN_ARGS: readonly ArgDoc[] = [{ name: 'key', type: 'key', key_spec_index: 0 }, ...SCAN_ARGS];
+/** Complexity text of HSCAN, SSCAN and ZSCAN (Redis's, with its double period). */
+export const KEY_SCAN_COMPLEXITY = 'O(1) for every call. O(N) for a complete iteration, including enough command ' +
+  'calls for the cursor to return back to 0. N is the number of elements inside the collection..';
+
+/** A field/value collection HSCAN and ZSCAN walk: a listpack (dict null) or a dict. */
+export interface PairSource<V> {
+  readonly dict: Dict<V> | null;
+  pairs(ks: string[], vs: V[]): void;
+}
+
+/**
+ * The HSCAN/ZSCAN step once the key was found: parse the options from
+ * argv[3] (null after replying their error), then collect pairs into
+ * ks / vs: a listpack whole (next cursor 0), a dict bucket by bucket from
+ * `cursor` until 2*pairs >= COUNT (Redis counts keys and values), the walk
+ * wraps, or 10*COUNT buckets were visited. Returns the next cursor and the
+ * MATCH pattern, for replyScanPairs.
+ */
+export function collectScanPairs<V>(c: Client, argv: string[], cursor: number, src: PairSource<V>, ks: string[],
+  vs: V[]): { next: number; pattern: string | null } | null {
+  const opts = parseScanOptions(c, argv, 3, false);
+  if (opts === null) return null;
+  const d = src.dict;
+  if (d === null) {
+    src.pairs(ks, vs);
+    return { next: 0, pattern: opts.pattern };
+  }
+  let next = cursor;
+  let maxIterations = opts.count * 10;
+  do {
+    next = d.scan(next, ks, vs);
+  } while (next !== 0 && maxIterations-- !== 0 && ks.length * 2 < opts.count);
+  return { next, pattern: opts.pattern };
+}
+
+/**
+ * Reply an HSCAN/ZSCAN result: [next, [k, v, ...]] with only the pairs
+ * whose key matches `pattern` (null or "*" keeps all).
+ */
+export function replyScanPairs(c: Client, next: number, ks: readonly string[], vs: readonly string[],
+  pattern: string | null): void {
+  const m = pattern === null || pattern === '*' ? null : new GlobMatcher(pattern);
+  let kept = ks.length;
+  if (m !== null) {
+    kept = 0;
+    for (let i = 0; i < ks.length; i++) if (m.matches(ks[i])) kept++;
+  }
+  c.w.arrayLen(2);
+  c.w.bulk(String(next));
+  c.w.arrayLen(kept * 2);
+  for (let i = 0; i < ks.length; i++) {
+    if (m !== null && !m.matches(ks[i])) continue;
+    c.w.bulk(ks[i]);
+    c.w.bulk(vs[i]);
+  }
+}
+
 /**
  * SCAN cursor [MATCH pattern] [COUNT count] [TYPE type] (Redis's
  * scanGenericCommand for the keyspace): walk buckets with the dict's
@@ -195,11 +268,8 @@ export function replyEmptyScan(c: Client): void {
  * and drop expired keys (deleting them).
  */
 function scanCommand(c: Client, argv: string[]): void {
-  const cursor = parseScanCursor(argv[1]);
-  if (cursor < 0) {
-    c.error('ERR invalid cursor');
-    return;
-  }
+  const cursor = scanCursorArg(c, argv[1]);
+  if (cursor < 0) return;
   const opts = parseScanOptions(c, argv, 2, true);
   if (opts === null) return;
   const { count, pattern, type } = opts;
@@ -373,12 +443,7 @@ const LOCAL_COMMANDS: readonly CommandSpec[] = [
     complexity: 'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor ' +
       'to return back to 0. N is the number of elements inside the collection.',
     history: [['6.0.0', 'Added the `TYPE` subcommand.']],
-    arguments: [
-      { name: 'cursor', type: 'integer' },
-      { name: 'pattern', type: 'pattern', token: 'MATCH', flags: ['optional'] },
-      { name: 'count', type: 'integer', token: 'COUNT', flags: ['optional'] },
-      { name: 'type', type: 'string', token: 'TYPE', since: '6.0.0', flags: ['optional'] },
-    ],
+    arguments: [...SCAN_ARGS, { name: 'type', type: 'string', token: 'TYPE', since: '6.0.0', flags: ['optional'] }],
     handler: scanCommand,
   },
   {

@@ -14,9 +14,10 @@ import { E } from '../protocol/errors';
 import { parseInt64Big } from '../protocol/numbers';
 import { lookupRead } from '../server/keyspace';
 import { HashValue } from '../store/hash';
-import { GlobMatcher } from '../store/glob';
 import { is } from './args';
-import { parseScanCursor, parseScanOptions, replyEmptyScan } from './generic';
+import {
+  KEY_SCAN_ARGS, KEY_SCAN_COMPLEXITY, collectScanPairs, replyEmptyScan, replyScanPairs, scanCursorArg,
+} from './generic';
 
 /** Read lookup (counts hits/misses): the hash, null if missing, false after WRONGTYPE. */
 export function readHash(c: Client, key: string): HashValue | null | false {
@@ -150,51 +151,18 @@ function randomField(h: HashValue): string {
  * after 10*COUNT buckets. MATCH filters on field names.
  */
 function hscanCommand(c: Client, argv: string[]): void {
-  const cursor = parseScanCursor(argv[2]);
-  if (cursor < 0) {
-    c.error('ERR invalid cursor');
-    return;
-  }
+  const cursor = scanCursorArg(c, argv[2]);
+  if (cursor < 0) return;
   const h = readHash(c, argv[1]);
   if (h === false) return;
   if (h === null) {
     replyEmptyScan(c);
     return;
   }
-  const opts = parseScanOptions(c, argv, 3, false);
-  if (opts === null) return;
-  const { count, pattern } = opts;
   const fs: string[] = [];
   const vs: string[] = [];
-  let next = 0;
-  if (h.dict === null) {
-    h.pairs(fs, vs);
-  } else {
-    next = cursor;
-    let maxIterations = count * 10;
-    do {
-      next = h.dict.scan(next, fs, vs);
-    } while (next !== 0 && maxIterations-- !== 0 && fs.length * 2 < count);
-  }
-  const m = pattern === null || pattern === '*' ? null : new GlobMatcher(pattern);
-  c.w.arrayLen(2);
-  c.w.bulk(String(next));
-  if (m === null) {
-    c.w.arrayLen(fs.length * 2);
-    for (let i = 0; i < fs.length; i++) {
-      c.w.bulk(fs[i]);
-      c.w.bulk(vs[i]);
-    }
-    return;
-  }
-  let kept = 0;
-  for (let i = 0; i < fs.length; i++) if (m.matches(fs[i])) kept++;
-  c.w.arrayLen(kept * 2);
-  for (let i = 0; i < fs.length; i++) {
-    if (!m.matches(fs[i])) continue;
-    c.w.bulk(fs[i]);
-    c.w.bulk(vs[i]);
-  }
+  const step = collectScanPairs(c, argv, cursor, h, fs, vs);
+  if (step !== null) replyScanPairs(c, step.next, fs, vs, step.pattern);
 }
 
 // --- table --------------------------------------------------------------------
@@ -227,13 +195,8 @@ export const HASH_SCAN_COMMANDS: readonly CommandSpec[] = [
     name: 'hscan', arity: -3, flags: ['readonly'], acl: ['hash'], keySpecs: KS_RO_ACCESS,
     tips: ['nondeterministic_output'],
     summary: 'Iterate over the fields and values of a hash with a cursor.', since: '2.8.0', group: 'hash',
-    complexity: 'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..',
-    arguments: [
-      { name: 'key', type: 'key', key_spec_index: 0 },
-      { name: 'cursor', type: 'integer' },
-      { name: 'pattern', type: 'pattern', token: 'MATCH', flags: ['optional'] },
-      { name: 'count', type: 'integer', token: 'COUNT', flags: ['optional'] },
-    ],
+    complexity: KEY_SCAN_COMPLEXITY,
+    arguments: KEY_SCAN_ARGS,
     handler: hscanCommand,
   },
 ];

@@ -153,10 +153,10 @@ export function getKeysFromCommand(e: CommandEntry, argv: readonly string[]): Ke
     if (r !== null) return r;
   }
   if (spec.getKeys === undefined) return [];
+  // Redis's native getkeys procs report no flags unless they set them (SORT does: KeyRef results).
   const found = spec.getKeys(argv);
-  const defaultFlags = specs.length > 0 ? specs[0].flags : [];
   const out: KeyRef[] = [];
-  for (const k of found) out.push(typeof k === 'number' ? { pos: k, flags: defaultFlags } : k);
+  for (const k of found) out.push(typeof k === 'number' ? { pos: k, flags: [] } : k);
   return out;
 }
 

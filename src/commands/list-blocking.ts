@@ -16,7 +16,8 @@ import { CF } from '../server/client';
 import { blockForKeys, parseBlockTimeout, serveFirstOrBlock, type ServeKey } from '../server/blocking';
 import { ObjType } from '../store/values';
 import { numkeysGetKeys } from './keys';
-import { asList, listElementsRemoved, listMove, mpopServe, parseMpop, whereArg } from './list-ops';
+import { asList, listElementsRemoved, listMove, mpopServe, whereArg } from './list-ops';
+import { parseMpop } from './mpop';
 
 // --- handlers -------------------------------------------------------------------
 
@@ -84,7 +85,7 @@ function brpoplpushCommand(c: Client, argv: string[]): void {
 
 /** BLMPOP timeout numkeys key... LEFT|RIGHT [COUNT count] */
 function blmpopCommand(c: Client, argv: string[]): void {
-  const a = parseMpop(c, argv, 2);
+  const a = parseMpop(c, argv, 2, 'left', 'right');
   if (a === null) return;
   const deadline = parseBlockTimeout(c, argv[1]);
   if (deadline < 0) return;

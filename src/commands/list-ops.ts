@@ -22,6 +22,7 @@ import { keyChanged, lookupRead, notify, NC } from '../server/keyspace';
 import { ListValue } from '../store/list';
 import type { Value } from '../store/values';
 import { is } from './args';
+import { parseMpop, type MpopArgs } from './mpop';
 
 const LONG_MIN = -(2 ** 63);
 
@@ -518,47 +519,9 @@ function rpoplpushCommand(c: Client, argv: string[]): void {
 
 // --- LMPOP --------------------------------------------------------------------
 
-/** Parsed LMPOP / BLMPOP arguments. */
-export interface MpopArgs {
-  /** argv index of the first key. */
-  first: number;
-  numkeys: number;
-  head: boolean;
-  count: number;
-}
-
 /**
- * Parse `numkeys key... LEFT|RIGHT [COUNT n]` starting at argv[idx]
- * (Redis's lmpopGenericCommand): numkeys >= 1, the direction after the
- * keys, COUNT >= 1 at most once. Returns null after replying the error.
- */
-export function parseMpop(c: Client, argv: string[], idx: number): MpopArgs | null {
-  const numkeys = rangeArg(c, argv[idx], 1, 'numkeys should be greater than 0');
-  if (numkeys === null) return null;
-  const whereIdx = idx + numkeys + 1;
-  if (whereIdx >= argv.length) {
-    c.error(E.SYNTAX);
-    return null;
-  }
-  const head = whereArg(c, argv[whereIdx]);
-  if (head === null) return null;
-  let count = -1;
-  for (let j = whereIdx + 1; j < argv.length; j++) {
-    if (count === -1 && j + 1 < argv.length && is(argv[j], 'count')) {
-      const v = rangeArg(c, argv[++j], 1, 'count should be greater than 0');
-      if (v === null) return null;
-      count = v;
-    } else {
-      c.error(E.SYNTAX);
-      return null;
-    }
-  }
-  return { first: idx + 1, numkeys, head, count: count === -1 ? 1 : count };
-}
-
-/**
- * Serve an LMPOP from the first non-empty list among the keys: reply
- * [key, [elements...]]. Returns true if it replied (served or WRONGTYPE),
+ * Serve an LMPOP (arguments from parseMpop with LEFT|RIGHT: where = head)
+ * from the first non-empty list among the keys: reply [key, [elements...]]. Returns true if it replied (served or WRONGTYPE),
  * false when every key was absent (the caller replies or blocks). With
  * `only` (a woken BLMPOP), just that key is tried.
  */
@@ -572,7 +535,7 @@ export function mpopServe(c: Client, argv: string[], a: MpopArgs, only: string |
     if (l === null || l.len === 0) continue;
     c.w.arrayLen(2);
     c.w.bulk(key);
-    listPopRange(c, db, key, l, a.head, a.count);
+    listPopRange(c, db, key, l, a.where, a.count);
     return true;
   }
   return false;
@@ -580,7 +543,7 @@ export function mpopServe(c: Client, argv: string[], a: MpopArgs, only: string |
 
 /** LMPOP numkeys key... LEFT|RIGHT [COUNT count] -> [key, elements] or a null array. */
 function lmpopCommand(c: Client, argv: string[]): void {
-  const a = parseMpop(c, argv, 1);
+  const a = parseMpop(c, argv, 1, 'left', 'right');
   if (a === null) return;
   if (!mpopServe(c, argv, a)) c.w.nullArray();
 }

@@ -11,7 +11,7 @@
  * RESP3 clients may run anything while subscribed.
  * ========================================================================== */
 
-import type { CommandSpec, KeySpec } from './spec';
+import type { ArgDoc, CommandSpec, KeySpec } from './spec';
 import { CF, type Client } from '../server/client';
 import { pubsubOf, SubKind } from '../server/pubsub';
 import { replyHelp } from './server';
@@ -126,14 +126,25 @@ function pubsubHelpCommand(c: Client): void {
 
 const SUB_FLAGS = ['pubsub', 'noscript', 'loading', 'stale'] as const;
 const INFO_FLAGS = ['pubsub', 'loading', 'stale'] as const;
+const PUBLISH_FLAGS = ['pubsub', 'loading', 'stale', 'fast'] as const;
+/** Optional channel / shard-channel lists (UNSUBSCRIBE, NUMSUB; SUNSUBSCRIBE, SHARDNUMSUB). */
+const CHANNELS_OPT: readonly ArgDoc[] = [{ name: 'channel', type: 'string', flags: ['optional', 'multiple'] }];
+const SHARDCHANNELS_OPT: readonly ArgDoc[] = [{ name: 'shardchannel', type: 'string', flags: ['optional', 'multiple'] }];
+/** The optional pattern of PUBSUB CHANNELS / SHARDCHANNELS. */
+const PATTERN_OPT: readonly ArgDoc[] = [{ name: 'pattern', type: 'pattern', flags: ['optional'] }];
 
-/** Shard channels are declared as not-key "keys" (cluster slot routing only). */
-const SHARD_ALL: readonly KeySpec[] = [{
-  flags: ['not_key'], begin_search: { type: 'index', index: 1 }, find_keys: { type: 'range', lastkey: -1, step: 1, limit: 0 },
-}];
-const SHARD_ONE: readonly KeySpec[] = [{
-  flags: ['not_key'], begin_search: { type: 'index', index: 1 }, find_keys: { type: 'range', lastkey: 0, step: 1, limit: 0 },
-}];
+/**
+ * Shard channels from argv[1] to argv[1 + lastkey] (-1: to the end), declared
+ * as not-key "keys" (cluster slot routing only).
+ */
+function shardChannels(lastkey: number): readonly KeySpec[] {
+  return [{
+    flags: ['not_key'], begin_search: { type: 'index', index: 1 },
+    find_keys: { type: 'range', lastkey, step: 1, limit: 0 },
+  }];
+}
+const SHARD_ALL = shardChannels(-1);
+const SHARD_ONE = shardChannels(0);
 
 export const PUBSUB_COMMANDS: readonly CommandSpec[] = [
   {
@@ -147,7 +158,7 @@ export const PUBSUB_COMMANDS: readonly CommandSpec[] = [
     name: 'unsubscribe', arity: -1, flags: SUB_FLAGS,
     summary: 'Stop receiving the messages of the given channels, or of all of them.', since: '2.0.0', group: 'pubsub',
     complexity: 'O(N) where N is the number of clients already subscribed to a channel.',
-    arguments: [{ name: 'channel', type: 'string', flags: ['optional', 'multiple'] }],
+    arguments: CHANNELS_OPT,
     handler: unsubscribeCommand,
   },
   {
@@ -168,7 +179,7 @@ export const PUBSUB_COMMANDS: readonly CommandSpec[] = [
     handler: punsubscribeCommand,
   },
   {
-    name: 'publish', arity: 3, flags: ['pubsub', 'loading', 'stale', 'fast'],
+    name: 'publish', arity: 3, flags: PUBLISH_FLAGS,
     summary: 'Send a message to the subscribers of a channel and of the patterns matching it.', since: '2.0.0',
     group: 'pubsub',
     complexity: 'O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client).',
@@ -186,7 +197,7 @@ export const PUBSUB_COMMANDS: readonly CommandSpec[] = [
         summary: 'List the channels that have subscribers, optionally filtered by a pattern.', since: '2.8.0',
         group: 'pubsub',
         complexity: 'O(N) where N is the number of active channels, and assuming constant time pattern matching (relatively short channels and patterns)',
-        arguments: [{ name: 'pattern', type: 'pattern', flags: ['optional'] }],
+        arguments: PATTERN_OPT,
         handler: channelsCommand,
       },
       {
@@ -199,7 +210,7 @@ export const PUBSUB_COMMANDS: readonly CommandSpec[] = [
         name: 'numsub', arity: -2, flags: INFO_FLAGS,
         summary: 'Count the subscribers of each given channel.', since: '2.8.0', group: 'pubsub',
         complexity: 'O(N) for the NUMSUB subcommand, where N is the number of requested channels',
-        arguments: [{ name: 'channel', type: 'string', flags: ['optional', 'multiple'] }],
+        arguments: CHANNELS_OPT,
         handler: numsubCommand,
       },
       {
@@ -207,7 +218,7 @@ export const PUBSUB_COMMANDS: readonly CommandSpec[] = [
         summary: 'List the shard channels that have subscribers, optionally filtered by a pattern.', since: '7.0.0',
         group: 'pubsub',
         complexity: 'O(N) where N is the number of active shard channels, and assuming constant time pattern matching (relatively short shard channels).',
-        arguments: [{ name: 'pattern', type: 'pattern', flags: ['optional'] }],
+        arguments: PATTERN_OPT,
         handler: shardchannelsCommand,
       },
       {
@@ -219,7 +230,7 @@ export const PUBSUB_COMMANDS: readonly CommandSpec[] = [
         name: 'shardnumsub', arity: -2, flags: INFO_FLAGS,
         summary: 'Count the subscribers of each given shard channel.', since: '7.0.0', group: 'pubsub',
         complexity: 'O(N) for the SHARDNUMSUB subcommand, where N is the number of requested shard channels',
-        arguments: [{ name: 'shardchannel', type: 'string', flags: ['optional', 'multiple'] }],
+        arguments: SHARDCHANNELS_OPT,
         handler: shardnumsubCommand,
       },
     ],
@@ -235,11 +246,11 @@ export const PUBSUB_COMMANDS: readonly CommandSpec[] = [
     name: 'sunsubscribe', arity: -1, flags: SUB_FLAGS, keySpecs: SHARD_ALL,
     summary: 'Stop receiving the messages of the given shard channels, or of all of them.', since: '7.0.0',
     group: 'pubsub', complexity: 'O(N) where N is the number of clients already subscribed to a shard channel.',
-    arguments: [{ name: 'shardchannel', type: 'string', flags: ['optional', 'multiple'] }],
+    arguments: SHARDCHANNELS_OPT,
     handler: sunsubscribeCommand,
   },
   {
-    name: 'spublish', arity: 3, flags: ['pubsub', 'loading', 'stale', 'fast'], keySpecs: SHARD_ONE,
+    name: 'spublish', arity: 3, flags: PUBLISH_FLAGS, keySpecs: SHARD_ONE,
     summary: 'Send a message to the subscribers of a shard channel.', since: '7.0.0', group: 'pubsub',
     complexity: 'O(N) where N is the number of clients subscribed to the receiving shard channel.',
     arguments: [{ name: 'shardchannel', type: 'string' }, { name: 'message', type: 'string' }],

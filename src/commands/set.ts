@@ -15,7 +15,9 @@ import { parseInt64, parseInt64Big } from '../protocol/numbers';
 import { keyChanged, lookupRead, notify, NC } from '../server/keyspace';
 import { GlobMatcher } from '../store/glob';
 import { SetValue } from '../store/set';
-import { parseScanCursor, parseScanOptions, replyEmptyScan } from './generic';
+import {
+  KEY_SCAN_ARGS, KEY_SCAN_COMPLEXITY, parseScanOptions, replyEmptyScan, scanCursorArg,
+} from './generic';
 import { SET_OPS_COMMANDS, asSet, replySet, ksAt } from './set-ops';
 
 // --- shared helpers -------------------------------------------------------------
@@ -283,11 +285,8 @@ function smoveCommand(c: Client, argv: string[]): void {
  * a hashtable is walked with the dict's reverse-binary cursor.
  */
 function sscanCommand(c: Client, argv: string[]): void {
-  const cursor = parseScanCursor(argv[2]);
-  if (cursor < 0) {
-    c.error('ERR invalid cursor');
-    return;
-  }
+  const cursor = scanCursorArg(c, argv[2]);
+  if (cursor < 0) return;
   const s = asSet(c, lookupRead(c, argv[1]));
   if (s === false) return;
   if (s === undefined) {
@@ -402,14 +401,8 @@ const LOCAL_COMMANDS: readonly CommandSpec[] = [
     name: 'sscan', arity: -3, flags: ['readonly'], acl: ['set'], keySpecs: [ksAt(1, ['RO', 'access'])],
     tips: ['nondeterministic_output'],
     summary: 'Walk the members of a set a few at a time with a cursor.', since: '2.8.0', group: 'set',
-    complexity: 'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor ' +
-      'to return back to 0. N is the number of elements inside the collection..',
-    arguments: [
-      KEY0,
-      { name: 'cursor', type: 'integer' },
-      { name: 'pattern', type: 'pattern', token: 'MATCH', flags: ['optional'] },
-      { name: 'count', type: 'integer', token: 'COUNT', flags: ['optional'] },
-    ],
+    complexity: KEY_SCAN_COMPLEXITY,
+    arguments: KEY_SCAN_ARGS,
     handler: sscanCommand,
   },
 ];

@@ -14,8 +14,9 @@ import { CF, type Client } from '../server/client';
 import { blockForKeys, parseBlockTimeout, serveFirstOrBlock, type ServeKey } from '../server/blocking';
 import { ObjType } from '../store/values';
 import { numkeysGetKeys } from './keys';
-import { asZSet } from './zset-common';
-import { PopShape, parseZmpop, zmpopServe, zsetPop } from './zset-pop';
+import { asZSet, keysAfterCount, KEYS0, MIN_MAX, MPOP_COMPLEXITY, NUMKEYS } from './zset-common';
+import { PopShape, zmpopServe, zsetPop } from './zset-pop';
+import { parseMpop } from './mpop';
 
 /** Pop the lowest / highest member of the zset at `key` as [key, member, score]; false if absent. */
 function serveZPop(c: Client, key: string, max: boolean): boolean {
@@ -42,7 +43,7 @@ function bzpopmaxCommand(c: Client, argv: string[]): void { bzpopGeneric(c, argv
 
 /** BZMPOP timeout numkeys key... MIN|MAX [COUNT count] */
 function bzmpopCommand(c: Client, argv: string[]): void {
-  const a = parseZmpop(c, argv, 2);
+  const a = parseMpop(c, argv, 2, 'max', 'min');
   if (a === null) return;
   const deadline = parseBlockTimeout(c, argv[1]);
   if (deadline < 0) return;
@@ -57,7 +58,7 @@ function bzmpopCommand(c: Client, argv: string[]): void {
 // --- table ------------------------------------------------------------------------
 
 const BZPOP_ARGS: readonly ArgDoc[] = [
-  { name: 'key', type: 'key', key_spec_index: 0, flags: ['multiple'] },
+  KEYS0,
   { name: 'timeout', type: 'double' },
 ];
 const BZPOP_SPEC = {
@@ -84,24 +85,16 @@ export const ZSET_BLOCKING_COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'bzmpop', arity: -5, flags: ['write', 'blocking'], acl: ['sortedset'],
-    keySpecs: [{
-      flags: ['RW', 'access', 'delete'],
-      begin_search: { type: 'index', index: 2 },
-      find_keys: { type: 'keynum', keynumidx: 0, firstkey: 1, step: 1 },
-    }],
+    keySpecs: [keysAfterCount(2, ['RW', 'access', 'delete'])],
     getKeys: numkeysGetKeys(2, 3),
     summary: 'Pop members from an end of the first non-empty sorted set among the keys, waiting for one if none.',
     since: '7.0.0', group: 'sorted-set',
-    complexity: 'O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the ' +
-      'sorted set, and M being the number of elements popped.',
+    complexity: MPOP_COMPLEXITY,
     arguments: [
       { name: 'timeout', type: 'double' },
-      { name: 'numkeys', type: 'integer' },
-      { name: 'key', type: 'key', key_spec_index: 0, flags: ['multiple'] },
-      {
-        name: 'where', type: 'oneof',
-        arguments: [{ name: 'min', type: 'pure-token', token: 'MIN' }, { name: 'max', type: 'pure-token', token: 'MAX' }],
-      },
+      NUMKEYS,
+      KEYS0,
+      MIN_MAX,
       { name: 'count', type: 'integer', token: 'COUNT', flags: ['optional'] },
     ],
     handler: bzmpopCommand,

@@ -1,9 +1,11 @@
 /* ==========================================================================
  * Sorted-set family, shared helpers: lookups with the type check, deletion
  * of emptied zsets, score / lex range parsing with Redis's exact acceptance
- * rules, and the member+score reply shapes of RESP2 and RESP3.
+ * rules, the member+score reply shapes of RESP2 and RESP3, and the spec
+ * pieces (key specs, argument docs) several zset commands share.
  * ========================================================================== */
 
+import type { ArgDoc, KeySpec } from './spec';
 import type { Client } from '../server/client';
 import { E } from '../protocol/errors';
 import { parseDouble } from '../protocol/numbers';
@@ -130,3 +132,42 @@ export function replyMembers(c: Client, ms: readonly string[], ss: readonly numb
     w.double(ss[i]);
   }
 }
+
+// --- shared spec pieces (COMMAND INFO / COMMAND DOCS) ------------------------------
+
+/** Key spec of the single key at argv[index]. */
+export function keyAt(index: number, flags: KeySpec['flags']): KeySpec {
+  return { flags, begin_search: { type: 'index', index }, find_keys: { type: 'range', lastkey: 0, step: 1, limit: 0 } };
+}
+
+/** Key spec of `numkeys` keys: the count at argv[index], the keys right after it. */
+export function keysAfterCount(index: number, flags: KeySpec['flags']): KeySpec {
+  return {
+    flags,
+    begin_search: { type: 'index', index },
+    find_keys: { type: 'keynum', keynumidx: 0, firstkey: 1, step: 1 },
+  };
+}
+
+/** One key at argv[1] that is only read. */
+export const KS_RO_ACCESS: readonly KeySpec[] = [keyAt(1, ['RO', 'access'])];
+/** One key at argv[1] whose members are removed (ZREM, ZREMRANGEBY*). */
+export const KS_RW_DELETE: readonly KeySpec[] = [keyAt(1, ['RW', 'delete'])];
+
+export const KEY0: ArgDoc = { name: 'key', type: 'key', key_spec_index: 0 };
+export const NUMKEYS: ArgDoc = { name: 'numkeys', type: 'integer' };
+/** The keys after NUMKEYS, described by key spec 0. */
+export const KEYS0: ArgDoc = { name: 'key', type: 'key', key_spec_index: 0, flags: ['multiple'] };
+export const WITHSCORES: ArgDoc = { name: 'withscores', type: 'pure-token', token: 'WITHSCORES', flags: ['optional'] };
+/** LIMIT offset count (without a `since`). */
+export const LIMIT: ArgDoc = {
+  name: 'offset_count', type: 'block', token: 'LIMIT', flags: ['optional'],
+  arguments: [{ name: 'offset', type: 'integer' }, { name: 'count', type: 'integer' }],
+};
+/** The MIN|MAX end of ZMPOP / BZMPOP. */
+export const MIN_MAX: ArgDoc = {
+  name: 'where', type: 'oneof',
+  arguments: [{ name: 'min', type: 'pure-token', token: 'MIN' }, { name: 'max', type: 'pure-token', token: 'MAX' }],
+};
+export const MPOP_COMPLEXITY = 'O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of ' +
+  'elements in the sorted set, and M being the number of elements popped.';

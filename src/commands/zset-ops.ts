@@ -10,7 +10,7 @@
  * (zsetConvertToListpackIfNeeded).
  * ========================================================================== */
 
-import type { CommandSpec, KeyRef } from './spec';
+import type { ArgDoc, CommandSpec, KeyRef, KeySpec } from './spec';
 import type { Client } from '../server/client';
 import { E } from '../protocol/errors';
 import { parseDouble, parseInt64 } from '../protocol/numbers';
@@ -20,7 +20,7 @@ import type { Value } from '../store/values';
 import { ZSet, zsetCreate } from '../store/zset';
 import { is } from './args';
 import { atoi, numkeysGetKeys } from './keys';
-import { replyMembers } from './zset-common';
+import { keyAt, keysAfterCount, KEYS0, NUMKEYS, replyMembers, WITHSCORES } from './zset-common';
 
 const UNION = 0, INTER = 1, DIFF = 2;
 const SUM = 0, MIN = 1, MAX = 2;
@@ -271,250 +271,95 @@ function zintercardCommand(c: Client, argv: string[]): void {
 }
 
 /**
- * Keys of "dst numkeys key..." (Redis's zunionInterDiffStoreGetKeys): the
- * destination, then numkeys sources read with atoi; none when out of range.
+ * Keys of "dst numkeys key..." when the key specs cannot read numkeys
+ * (Redis's zunionInterDiffStoreGetKeys): the numkeys sources (atoi) first,
+ * then the destination, without flags; none when the count is out of range.
  */
 function storeGetKeys(argv: readonly string[]): (number | KeyRef)[] {
   const n = atoi(argv[2]);
   if (n < 1 || n > argv.length - 3) return [];
-  const out: (number | KeyRef)[] = [1];
-  for (let i = 0; i < n; i++) out.push({ pos: 3 + i, flags: ['RO', 'access'] });
+  const out: (number | KeyRef)[] = [];
+  for (let i = 0; i < n; i++) out.push(3 + i);
+  out.push(1);
   return out;
 }
 
 // --- table ----------------------------------------------------------------------------------
 
+const READ_KEYS: readonly KeySpec[] = [keysAfterCount(1, ['RO', 'access'])];
+const STORE_KEYS: readonly KeySpec[] = [keyAt(1, ['OW', 'update']), keysAfterCount(2, ['RO', 'access'])];
+const DESTINATION: ArgDoc = { name: 'destination', type: 'key', key_spec_index: 0 };
+const STORE_KEYS_ARG: ArgDoc = { name: 'key', type: 'key', key_spec_index: 1, flags: ['multiple'] };
+const WEIGHTS: ArgDoc = { name: 'weight', type: 'integer', token: 'WEIGHTS', flags: ['optional', 'multiple'] };
+const AGGREGATE: ArgDoc = {
+  name: 'aggregate', type: 'oneof', token: 'AGGREGATE', flags: ['optional'],
+  arguments: [
+    { name: 'sum', type: 'pure-token', token: 'SUM' },
+    { name: 'min', type: 'pure-token', token: 'MIN' },
+    { name: 'max', type: 'pure-token', token: 'MAX' },
+  ],
+};
+const UNION_COMPLEXITY = 'O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being ' +
+  'the number of elements in the resulting sorted set.';
+const INTER_COMPLEXITY = 'O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the ' +
+  'number of input sorted sets and M being the number of elements in the resulting sorted set.';
+const DIFF_COMPLEXITY = 'O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N ' +
+  'is the size of the first set, and K is the size of the result set.';
+
+/** What ZUNION, ZINTER, ZDIFF and ZINTERCARD share. */
+const READ_SPEC = {
+  arity: -3, flags: ['readonly', 'movablekeys'], acl: ['sortedset'], keySpecs: READ_KEYS, group: 'sorted-set',
+  getKeys: numkeysGetKeys(1, 2),
+} as const;
+/** What ZUNIONSTORE, ZINTERSTORE and ZDIFFSTORE share. */
+const STORE_SPEC = {
+  arity: -4, flags: ['write', 'denyoom', 'movablekeys'], acl: ['sortedset'], keySpecs: STORE_KEYS, group: 'sorted-set',
+  getKeys: storeGetKeys,
+} as const;
+
 export const ZSET_OPS_COMMANDS: readonly CommandSpec[] = [
   {
-    name: 'zunion',
-    arity: -3,
-    flags: ['readonly', 'movablekeys'],
-    acl: ['sortedset'],
-    keySpecs: [
-      {
-        flags: ['RO', 'access'],
-        begin_search: { type: 'index', index: 1 },
-        find_keys: { type: 'keynum', keynumidx: 0, firstkey: 1, step: 1 },
-      },
-    ],
-    summary: 'Return the union of sorted sets, combining the scores of shared members.',
-    since: '6.2.0',
-    group: 'sorted-set',
-    complexity: 'O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.',
-    arguments: [
-      { name: 'numkeys', type: 'integer' },
-      { name: 'key', type: 'key', key_spec_index: 0, flags: ['multiple'] },
-      { name: 'weight', type: 'integer', token: 'WEIGHTS', flags: ['optional', 'multiple'] },
-      {
-        name: 'aggregate',
-        type: 'oneof',
-        token: 'AGGREGATE',
-        flags: ['optional'],
-        arguments: [
-          { name: 'sum', type: 'pure-token', token: 'SUM' },
-          { name: 'min', type: 'pure-token', token: 'MIN' },
-          { name: 'max', type: 'pure-token', token: 'MAX' },
-        ],
-      },
-      { name: 'withscores', type: 'pure-token', token: 'WITHSCORES', flags: ['optional'] },
-    ],
-    handler: zunionCommand,
-    getKeys: numkeysGetKeys(1, 2),
+    ...READ_SPEC, name: 'zunion', handler: zunionCommand,
+    summary: 'Return the union of sorted sets, combining the scores of shared members.', since: '6.2.0',
+    complexity: UNION_COMPLEXITY,
+    arguments: [NUMKEYS, KEYS0, WEIGHTS, AGGREGATE, WITHSCORES],
   },
   {
-    name: 'zinter',
-    arity: -3,
-    flags: ['readonly', 'movablekeys'],
-    acl: ['sortedset'],
-    keySpecs: [
-      {
-        flags: ['RO', 'access'],
-        begin_search: { type: 'index', index: 1 },
-        find_keys: { type: 'keynum', keynumidx: 0, firstkey: 1, step: 1 },
-      },
-    ],
-    summary: 'Return the intersection of sorted sets, combining the scores of shared members.',
-    since: '6.2.0',
-    group: 'sorted-set',
-    complexity: 'O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.',
-    arguments: [
-      { name: 'numkeys', type: 'integer' },
-      { name: 'key', type: 'key', key_spec_index: 0, flags: ['multiple'] },
-      { name: 'weight', type: 'integer', token: 'WEIGHTS', flags: ['optional', 'multiple'] },
-      {
-        name: 'aggregate',
-        type: 'oneof',
-        token: 'AGGREGATE',
-        flags: ['optional'],
-        arguments: [
-          { name: 'sum', type: 'pure-token', token: 'SUM' },
-          { name: 'min', type: 'pure-token', token: 'MIN' },
-          { name: 'max', type: 'pure-token', token: 'MAX' },
-        ],
-      },
-      { name: 'withscores', type: 'pure-token', token: 'WITHSCORES', flags: ['optional'] },
-    ],
-    handler: zinterCommand,
-    getKeys: numkeysGetKeys(1, 2),
+    ...READ_SPEC, name: 'zinter', handler: zinterCommand,
+    summary: 'Return the intersection of sorted sets, combining the scores of shared members.', since: '6.2.0',
+    complexity: INTER_COMPLEXITY,
+    arguments: [NUMKEYS, KEYS0, WEIGHTS, AGGREGATE, WITHSCORES],
   },
   {
-    name: 'zdiff',
-    arity: -3,
-    flags: ['readonly', 'movablekeys'],
-    acl: ['sortedset'],
-    keySpecs: [
-      {
-        flags: ['RO', 'access'],
-        begin_search: { type: 'index', index: 1 },
-        find_keys: { type: 'keynum', keynumidx: 0, firstkey: 1, step: 1 },
-      },
-    ],
-    summary: 'Return the members of the first sorted set that the other keys do not hold.',
-    since: '6.2.0',
-    group: 'sorted-set',
-    complexity: 'O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.',
-    arguments: [
-      { name: 'numkeys', type: 'integer' },
-      { name: 'key', type: 'key', key_spec_index: 0, flags: ['multiple'] },
-      { name: 'withscores', type: 'pure-token', token: 'WITHSCORES', flags: ['optional'] },
-    ],
-    handler: zdiffCommand,
-    getKeys: numkeysGetKeys(1, 2),
+    ...READ_SPEC, name: 'zdiff', handler: zdiffCommand,
+    summary: 'Return the members of the first sorted set that the other keys do not hold.', since: '6.2.0',
+    complexity: DIFF_COMPLEXITY,
+    arguments: [NUMKEYS, KEYS0, WITHSCORES],
   },
   {
-    name: 'zunionstore',
-    arity: -4,
-    flags: ['write', 'denyoom', 'movablekeys'],
-    acl: ['sortedset'],
-    keySpecs: [
-      {
-        flags: ['OW', 'update'],
-        begin_search: { type: 'index', index: 1 },
-        find_keys: { type: 'range', lastkey: 0, limit: 0, step: 1 },
-      },
-      {
-        flags: ['RO', 'access'],
-        begin_search: { type: 'index', index: 2 },
-        find_keys: { type: 'keynum', keynumidx: 0, firstkey: 1, step: 1 },
-      },
-    ],
-    summary: 'Save the union of sorted sets under a destination key.',
-    since: '2.0.0',
-    group: 'sorted-set',
-    complexity: 'O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.',
-    arguments: [
-      { name: 'destination', type: 'key', key_spec_index: 0 },
-      { name: 'numkeys', type: 'integer' },
-      { name: 'key', type: 'key', key_spec_index: 1, flags: ['multiple'] },
-      { name: 'weight', type: 'integer', token: 'WEIGHTS', flags: ['optional', 'multiple'] },
-      {
-        name: 'aggregate',
-        type: 'oneof',
-        token: 'AGGREGATE',
-        flags: ['optional'],
-        arguments: [
-          { name: 'sum', type: 'pure-token', token: 'SUM' },
-          { name: 'min', type: 'pure-token', token: 'MIN' },
-          { name: 'max', type: 'pure-token', token: 'MAX' },
-        ],
-      },
-    ],
-    handler: zunionstoreCommand,
-    getKeys: storeGetKeys,
+    ...STORE_SPEC, name: 'zunionstore', handler: zunionstoreCommand,
+    summary: 'Save the union of sorted sets under a destination key.', since: '2.0.0',
+    complexity: 'O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the ' +
+      'number of elements in the resulting sorted set.',
+    arguments: [DESTINATION, NUMKEYS, STORE_KEYS_ARG, WEIGHTS, AGGREGATE],
   },
   {
-    name: 'zinterstore',
-    arity: -4,
-    flags: ['write', 'denyoom', 'movablekeys'],
-    acl: ['sortedset'],
-    keySpecs: [
-      {
-        flags: ['OW', 'update'],
-        begin_search: { type: 'index', index: 1 },
-        find_keys: { type: 'range', lastkey: 0, limit: 0, step: 1 },
-      },
-      {
-        flags: ['RO', 'access'],
-        begin_search: { type: 'index', index: 2 },
-        find_keys: { type: 'keynum', keynumidx: 0, firstkey: 1, step: 1 },
-      },
-    ],
-    summary: 'Save the intersection of sorted sets under a destination key.',
-    since: '2.0.0',
-    group: 'sorted-set',
-    complexity: 'O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.',
-    arguments: [
-      { name: 'destination', type: 'key', key_spec_index: 0 },
-      { name: 'numkeys', type: 'integer' },
-      { name: 'key', type: 'key', key_spec_index: 1, flags: ['multiple'] },
-      { name: 'weight', type: 'integer', token: 'WEIGHTS', flags: ['optional', 'multiple'] },
-      {
-        name: 'aggregate',
-        type: 'oneof',
-        token: 'AGGREGATE',
-        flags: ['optional'],
-        arguments: [
-          { name: 'sum', type: 'pure-token', token: 'SUM' },
-          { name: 'min', type: 'pure-token', token: 'MIN' },
-          { name: 'max', type: 'pure-token', token: 'MAX' },
-        ],
-      },
-    ],
-    handler: zinterstoreCommand,
-    getKeys: storeGetKeys,
+    ...STORE_SPEC, name: 'zinterstore', handler: zinterstoreCommand,
+    summary: 'Save the intersection of sorted sets under a destination key.', since: '2.0.0',
+    complexity: INTER_COMPLEXITY,
+    arguments: [DESTINATION, NUMKEYS, STORE_KEYS_ARG, WEIGHTS, AGGREGATE],
   },
   {
-    name: 'zdiffstore',
-    arity: -4,
-    flags: ['write', 'denyoom', 'movablekeys'],
-    acl: ['sortedset'],
-    keySpecs: [
-      {
-        flags: ['OW', 'update'],
-        begin_search: { type: 'index', index: 1 },
-        find_keys: { type: 'range', lastkey: 0, limit: 0, step: 1 },
-      },
-      {
-        flags: ['RO', 'access'],
-        begin_search: { type: 'index', index: 2 },
-        find_keys: { type: 'keynum', keynumidx: 0, firstkey: 1, step: 1 },
-      },
-    ],
-    summary: 'Save the difference of the first sorted set and the others under a destination key.',
-    since: '6.2.0',
-    group: 'sorted-set',
-    complexity: 'O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.',
-    arguments: [
-      { name: 'destination', type: 'key', key_spec_index: 0 },
-      { name: 'numkeys', type: 'integer' },
-      { name: 'key', type: 'key', key_spec_index: 1, flags: ['multiple'] },
-    ],
-    handler: zdiffstoreCommand,
-    getKeys: storeGetKeys,
+    ...STORE_SPEC, name: 'zdiffstore', handler: zdiffstoreCommand,
+    summary: 'Save the difference of the first sorted set and the others under a destination key.', since: '6.2.0',
+    complexity: DIFF_COMPLEXITY,
+    arguments: [DESTINATION, NUMKEYS, STORE_KEYS_ARG],
   },
   {
-    name: 'zintercard',
-    arity: -3,
-    flags: ['readonly', 'movablekeys'],
-    acl: ['sortedset'],
-    keySpecs: [
-      {
-        flags: ['RO', 'access'],
-        begin_search: { type: 'index', index: 1 },
-        find_keys: { type: 'keynum', keynumidx: 0, firstkey: 1, step: 1 },
-      },
-    ],
+    ...READ_SPEC, name: 'zintercard', handler: zintercardCommand,
     summary: 'Count the members common to all the given sorted sets, optionally stopping at a limit.',
     since: '7.0.0',
-    group: 'sorted-set',
     complexity: 'O(N*K) worst case with N being the smallest input sorted set, K being the number of input sorted sets.',
-    arguments: [
-      { name: 'numkeys', type: 'integer' },
-      { name: 'key', type: 'key', key_spec_index: 0, flags: ['multiple'] },
-      { name: 'limit', type: 'integer', token: 'LIMIT', flags: ['optional'] },
-    ],
-    handler: zintercardCommand,
-    getKeys: numkeysGetKeys(1, 2),
+    arguments: [NUMKEYS, KEYS0, { name: 'limit', type: 'integer', token: 'LIMIT', flags: ['optional'] }],
   },
-
 ];

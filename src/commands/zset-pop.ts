@@ -2,8 +2,8 @@
  * Sorted-set family, removal from the ends, sampling and iteration:
  * ZPOPMIN, ZPOPMAX, ZMPOP, ZRANDMEMBER, ZSCAN.
  *
- * The pop worker (zsetPop) and the ZMPOP parser/server (parseZmpop,
- * zmpopServe) are exported for the blocking variants (zset-blocking.ts:
+ * The pop worker (zsetPop) and the ZMPOP server (zmpopServe; arguments
+ * parsed by mpop.ts) are exported for the blocking variants (zset-blocking.ts:
  * BZPOPMIN, BZPOPMAX, BZMPOP), which call them first and again once a key
  * is ready (with `only` = the ready key).
  * ========================================================================== */
@@ -14,12 +14,17 @@ import type { Db } from '../store/db';
 import { E } from '../protocol/errors';
 import { formatDouble, parseInt64, parseInt64Big } from '../protocol/numbers';
 import { keyChanged, NC } from '../server/keyspace';
-import { GlobMatcher } from '../store/glob';
 import { listpackScoreText, type ZSet } from '../store/zset';
 import { is } from './args';
 import { numkeysGetKeys } from './keys';
-import { parseScanCursor, parseScanOptions, replyEmptyScan } from './generic';
-import { asZSet, readZSet, deleteIfEmpty } from './zset-common';
+import { parseMpop, type MpopArgs } from './mpop';
+import {
+  KEY_SCAN_ARGS, KEY_SCAN_COMPLEXITY, collectScanPairs, replyEmptyScan, replyScanPairs, scanCursorArg,
+} from './generic';
+import {
+  asZSet, readZSet, deleteIfEmpty, keyAt, keysAfterCount, KEY0, KS_RO_ACCESS, KEYS0, MIN_MAX, MPOP_COMPLEXITY, NUMKEYS,
+  WITHSCORES,
+} from './zset-common';
 
 // --- pops -----------------------------------------------------------------------
 
@@ -105,67 +110,13 @@ function zpopmaxCommand(c: Client, argv: string[]): void {
   zpopGeneric(c, argv, true);
 }
 
-/** Parsed ZMPOP / BZMPOP arguments. */
-export interface ZmpopArgs {
-  /** argv index of the first key. */
-  first: number;
-  numkeys: number;
-  max: boolean;
-  count: number;
-}
-
-/** Integer >= 1, else `ERR <msg>` (getRangeLongFromObjectOrReply). */
-function atLeastOne(c: Client, s: string, msg: string): number | null {
-  const v = parseInt64(s);
-  if (v === null || v < 1) {
-    c.error('ERR ' + msg);
-    return null;
-  }
-  return v;
-}
-
 /**
- * Parse `numkeys key... MIN|MAX [COUNT n]` from argv[idx] (Redis's
- * zmpopGenericCommand): numkeys >= 1, MIN|MAX right after the keys, COUNT
- * >= 1 at most once. Returns null after replying the error.
- */
-export function parseZmpop(c: Client, argv: string[], idx: number): ZmpopArgs | null {
-  const numkeys = atLeastOne(c, argv[idx], 'numkeys should be greater than 0');
-  if (numkeys === null) return null;
-  const whereIdx = idx + numkeys + 1;
-  if (whereIdx >= argv.length) {
-    c.error(E.SYNTAX);
-    return null;
-  }
-  const wh = argv[whereIdx];
-  let max: boolean;
-  if (is(wh, 'min')) max = false;
-  else if (is(wh, 'max')) max = true;
-  else {
-    c.error(E.SYNTAX);
-    return null;
-  }
-  let count = -1;
-  for (let j = whereIdx + 1; j < argv.length; j++) {
-    if (count === -1 && j + 1 < argv.length && is(argv[j], 'count')) {
-      const v = atLeastOne(c, argv[++j], 'count should be greater than 0');
-      if (v === null) return null;
-      count = v;
-    } else {
-      c.error(E.SYNTAX);
-      return null;
-    }
-  }
-  return { first: idx + 1, numkeys, max, count: count === -1 ? 1 : count };
-}
-
-/**
- * Serve a ZMPOP from the first non-empty zset among the keys: reply
- * [key, [[member, score]...]]. Returns true if it replied (served or
+ * Serve a ZMPOP (arguments from parseMpop with MAX|MIN: where = max) from
+ * the first non-empty zset among the keys: reply [key, [[member, score]...]]. Returns true if it replied (served or
  * WRONGTYPE), false when every key was absent (the caller replies a null
  * array or blocks). With `only` (a woken BZMPOP), just that key is tried.
  */
-export function zmpopServe(c: Client, argv: string[], a: ZmpopArgs, only: string | null = null): boolean {
+export function zmpopServe(c: Client, argv: string[], a: MpopArgs, only: string | null = null): boolean {
   const db = c.db;
   for (let j = a.first; j < a.first + a.numkeys; j++) {
     const key = argv[j];
@@ -173,7 +124,7 @@ export function zmpopServe(c: Client, argv: string[], a: ZmpopArgs, only: string
     const z = asZSet(c, db.lookup(key));
     if (z === false) return true;
     if (z === undefined) continue;
-    zsetPop(c, db, key, z, a.max, a.count, PopShape.MPOP);
+    zsetPop(c, db, key, z, a.where, a.count, PopShape.MPOP);
     return true;
   }
   return false;
@@ -181,7 +132,7 @@ export function zmpopServe(c: Client, argv: string[], a: ZmpopArgs, only: string
 
 /** ZMPOP numkeys key... MIN|MAX [COUNT count]: [key, pairs] or a null array. */
 function zmpopCommand(c: Client, argv: string[]): void {
-  const a = parseZmpop(c, argv, 1);
+  const a = parseMpop(c, argv, 1, 'max', 'min');
   if (a === null) return;
   if (!zmpopServe(c, argv, a)) c.w.nullArray();
 }
@@ -309,183 +260,77 @@ function zrandmemberCommand(c: Client, argv: string[]): void {
  * with the reverse-binary cursor, scores in %.17g.
  */
 function zscanCommand(c: Client, argv: string[]): void {
-  const cursor = parseScanCursor(argv[2]);
-  if (cursor < 0) {
-    c.error('ERR invalid cursor');
-    return;
-  }
+  const cursor = scanCursorArg(c, argv[2]);
+  if (cursor < 0) return;
   const z = readZSet(c, argv[1]);
   if (z === false) return;
   if (z === undefined) {
     replyEmptyScan(c);
     return;
   }
-  const opts = parseScanOptions(c, argv, 3, false);
-  if (opts === null) return;
-  const { count, pattern } = opts;
   const ms: string[] = [];
   const ss: number[] = [];
-  let next = 0;
-  const lp = z.dict === null;
-  if (z.dict === null) {
-    z.pairs(ms, ss);
-  } else {
-    next = cursor;
-    let maxIterations = count * 10;
-    do {
-      next = z.dict.scan(next, ms, ss);
-    } while (next !== 0 && maxIterations-- !== 0 && ms.length * 2 < count);
-  }
-  const m = pattern === null || pattern === '*' ? null : new GlobMatcher(pattern);
-  let kept = ms.length;
-  if (m !== null) {
-    kept = 0;
-    for (let i = 0; i < ms.length; i++) if (m.matches(ms[i])) kept++;
-  }
-  c.w.arrayLen(2);
-  c.w.bulk(String(next));
-  c.w.arrayLen(kept * 2);
-  for (let i = 0; i < ms.length; i++) {
-    if (m !== null && !m.matches(ms[i])) continue;
-    c.w.bulk(ms[i]);
-    c.w.bulk(lp ? listpackScoreText(ss[i]) : formatDouble(ss[i]));
-  }
+  const step = collectScanPairs(c, argv, cursor, z, ms, ss);
+  if (step === null) return;
+  const texts = new Array<string>(ss.length);
+  for (let i = 0; i < ss.length; i++) texts[i] = z.dict === null ? listpackScoreText(ss[i]) : formatDouble(ss[i]);
+  replyScanPairs(c, step.next, ms, texts, step.pattern);
 }
 
 // --- table ------------------------------------------------------------------------------
 
+/** What ZPOPMIN and ZPOPMAX share. */
+const ZPOP_SPEC = {
+  arity: -2, flags: ['write', 'fast'], acl: ['sortedset'], keySpecs: [keyAt(1, ['RW', 'access', 'delete'])],
+  since: '5.0.0', group: 'sorted-set',
+  complexity: 'O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of ' +
+    'elements popped.',
+  arguments: [KEY0, { name: 'count', type: 'integer', flags: ['optional'] }],
+} as const;
+
 export const ZSET_POP_COMMANDS: readonly CommandSpec[] = [
   {
-    name: 'zpopmin',
-    arity: -2,
-    flags: ['write', 'fast'],
-    acl: ['sortedset'],
-    keySpecs: [
-      {
-        flags: ['RW', 'access', 'delete'],
-        begin_search: { type: 'index', index: 1 },
-        find_keys: { type: 'range', lastkey: 0, limit: 0, step: 1 },
-      },
-    ],
+    ...ZPOP_SPEC, name: 'zpopmin', handler: zpopminCommand,
     summary: 'Remove and return the members with the smallest scores.',
-    since: '5.0.0',
-    group: 'sorted-set',
-    complexity: 'O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.',
-    arguments: [
-      { name: 'key', type: 'key', key_spec_index: 0 },
-      { name: 'count', type: 'integer', flags: ['optional'] },
-    ],
-    handler: zpopminCommand,
   },
   {
-    name: 'zpopmax',
-    arity: -2,
-    flags: ['write', 'fast'],
-    acl: ['sortedset'],
-    keySpecs: [
-      {
-        flags: ['RW', 'access', 'delete'],
-        begin_search: { type: 'index', index: 1 },
-        find_keys: { type: 'range', lastkey: 0, limit: 0, step: 1 },
-      },
-    ],
+    ...ZPOP_SPEC, name: 'zpopmax', handler: zpopmaxCommand,
     summary: 'Remove and return the members with the largest scores.',
-    since: '5.0.0',
-    group: 'sorted-set',
-    complexity: 'O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.',
-    arguments: [
-      { name: 'key', type: 'key', key_spec_index: 0 },
-      { name: 'count', type: 'integer', flags: ['optional'] },
-    ],
-    handler: zpopmaxCommand,
   },
   {
-    name: 'zmpop',
-    arity: -4,
-    flags: ['write', 'movablekeys'],
-    acl: ['sortedset'],
-    keySpecs: [
-      {
-        flags: ['RW', 'access', 'delete'],
-        begin_search: { type: 'index', index: 1 },
-        find_keys: { type: 'keynum', keynumidx: 0, firstkey: 1, step: 1 },
-      },
-    ],
+    name: 'zmpop', arity: -4, flags: ['write', 'movablekeys'], acl: ['sortedset'],
+    keySpecs: [keysAfterCount(1, ['RW', 'access', 'delete'])],
     summary: 'Remove and return members from the first non-empty sorted set of several keys.',
-    since: '7.0.0',
-    group: 'sorted-set',
-    complexity: 'O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.',
+    since: '7.0.0', group: 'sorted-set', complexity: MPOP_COMPLEXITY,
     arguments: [
-      { name: 'numkeys', type: 'integer' },
-      { name: 'key', type: 'key', key_spec_index: 0, flags: ['multiple'] },
-      {
-        name: 'where',
-        type: 'oneof',
-        arguments: [
-          { name: 'min', type: 'pure-token', token: 'MIN' },
-          { name: 'max', type: 'pure-token', token: 'MAX' },
-        ],
-      },
+      NUMKEYS,
+      KEYS0,
+      MIN_MAX,
       { name: 'count', type: 'integer', token: 'COUNT', flags: ['optional'] },
     ],
     handler: zmpopCommand,
     getKeys: numkeysGetKeys(1, 2), // Redis's zmpopGetKeys
   },
   {
-    name: 'zrandmember',
-    arity: -2,
-    flags: ['readonly'],
-    acl: ['sortedset'],
-    tips: ['nondeterministic_output'],
-    keySpecs: [
-      {
-        flags: ['RO', 'access'],
-        begin_search: { type: 'index', index: 1 },
-        find_keys: { type: 'range', lastkey: 0, limit: 0, step: 1 },
-      },
-    ],
+    name: 'zrandmember', arity: -2, flags: ['readonly'], acl: ['sortedset'], tips: ['nondeterministic_output'],
+    keySpecs: KS_RO_ACCESS,
     summary: 'Return one or more randomly chosen members of a sorted set, optionally with scores.',
-    since: '6.2.0',
-    group: 'sorted-set',
-    complexity: 'O(N) where N is the number of elements returned',
+    since: '6.2.0', group: 'sorted-set', complexity: 'O(N) where N is the number of elements returned',
     arguments: [
-      { name: 'key', type: 'key', key_spec_index: 0 },
+      KEY0,
       {
-        name: 'options',
-        type: 'block',
-        flags: ['optional'],
-        arguments: [
-          { name: 'count', type: 'integer' },
-          { name: 'withscores', type: 'pure-token', token: 'WITHSCORES', flags: ['optional'] },
-        ],
+        name: 'options', type: 'block', flags: ['optional'],
+        arguments: [{ name: 'count', type: 'integer' }, WITHSCORES],
       },
     ],
     handler: zrandmemberCommand,
   },
   {
-    name: 'zscan',
-    arity: -3,
-    flags: ['readonly'],
-    acl: ['sortedset'],
-    tips: ['nondeterministic_output'],
-    keySpecs: [
-      {
-        flags: ['RO', 'access'],
-        begin_search: { type: 'index', index: 1 },
-        find_keys: { type: 'range', lastkey: 0, limit: 0, step: 1 },
-      },
-    ],
-    summary: 'Iterate over the members and scores of a sorted set with a cursor.',
-    since: '2.8.0',
-    group: 'sorted-set',
-    complexity: 'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..',
-    arguments: [
-      { name: 'key', type: 'key', key_spec_index: 0 },
-      { name: 'cursor', type: 'integer' },
-      { name: 'pattern', type: 'pattern', token: 'MATCH', flags: ['optional'] },
-      { name: 'count', type: 'integer', token: 'COUNT', flags: ['optional'] },
-    ],
+    name: 'zscan', arity: -3, flags: ['readonly'], acl: ['sortedset'], tips: ['nondeterministic_output'],
+    keySpecs: KS_RO_ACCESS,
+    summary: 'Iterate over the members and scores of a sorted set with a cursor.', since: '2.8.0', group: 'sorted-set',
+    complexity: KEY_SCAN_COMPLEXITY,
+    arguments: KEY_SCAN_ARGS,
     handler: zscanCommand,
   },
-
 ];

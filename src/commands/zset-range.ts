@@ -11,7 +11,7 @@
  * where lex ranges are unspecified, answer like a listpack-encoded Redis).
  * ========================================================================== */
 
-import type { CommandSpec } from './spec';
+import type { ArgDoc, CommandSpec } from './spec';
 import type { Client } from '../server/client';
 import { E } from '../protocol/errors';
 import { parseInt64 } from '../protocol/numbers';
@@ -20,6 +20,7 @@ import { lexGteMin, lexLteMax, zsetAddNew, zsetCreate, type LexBound, type ZSet 
 import { is } from './args';
 import {
   asZSet, readZSet, deleteIfEmpty, parseScoreRange, parseLexRange, replyMembers, type ScoreRange,
+  keyAt, KEY0, KS_RO_ACCESS, KS_RW_DELETE, LIMIT, WITHSCORES,
 } from './zset-common';
 
 const RANK = 0, SCORE = 1, LEX = 2;
@@ -339,374 +340,133 @@ function zremrangebylexCommand(c: Client, argv: string[]): void {
 
 // --- table ---------------------------------------------------------------------------------
 
+const MIN_D: ArgDoc = { name: 'min', type: 'double' };
+const MAX_D: ArgDoc = { name: 'max', type: 'double' };
+const MIN_S: ArgDoc = { name: 'min', type: 'string' };
+const MAX_S: ArgDoc = { name: 'max', type: 'string' };
+/** key min max, as scores / as lex bounds. */
+const SCORE_ARGS: readonly ArgDoc[] = [KEY0, MIN_D, MAX_D];
+const LEX_ARGS: readonly ArgDoc[] = [KEY0, MIN_S, MAX_S];
+const START_STOP: readonly ArgDoc[] = [KEY0, { name: 'start', type: 'integer' }, { name: 'stop', type: 'integer' }];
+const BYSCORE_BYLEX: readonly ArgDoc[] = [
+  { name: 'byscore', type: 'pure-token', token: 'BYSCORE' },
+  { name: 'bylex', type: 'pure-token', token: 'BYLEX' },
+];
+const RANGE_COMPLEXITY = 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of ' +
+  'elements returned.';
+const BY_COMPLEXITY = 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of ' +
+  'elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can ' +
+  'consider it O(log(N)).';
+
+/** What ZCOUNT and ZLEXCOUNT share. */
+const COUNT_SPEC = {
+  arity: 4, flags: ['readonly', 'fast'], acl: ['sortedset'], keySpecs: KS_RO_ACCESS, group: 'sorted-set',
+  complexity: 'O(log(N)) with N being the number of elements in the sorted set.',
+} as const;
+/** What ZRANGE and its deprecated variants share. */
+const RANGE_SPEC = {
+  arity: -4, flags: ['readonly'], acl: ['sortedset'], keySpecs: KS_RO_ACCESS, group: 'sorted-set',
+} as const;
+/** What the deprecated ZRANGEBYSCORE / ZRANGEBYLEX and their REV forms share. */
+const BY_SPEC = { ...RANGE_SPEC, complexity: BY_COMPLEXITY, docFlags: ['deprecated'], deprecatedSince: '6.2.0' } as const;
+/** What ZREMRANGEBYRANK, ZREMRANGEBYSCORE and ZREMRANGEBYLEX share. */
+const REMRANGE_SPEC = {
+  arity: 4, flags: ['write'], acl: ['sortedset'], keySpecs: KS_RW_DELETE, group: 'sorted-set',
+  complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements ' +
+    'removed by the operation.',
+} as const;
+
 export const ZSET_RANGE_COMMANDS: readonly CommandSpec[] = [
   {
-    name: 'zcount',
-    arity: 4,
-    flags: ['readonly', 'fast'],
-    acl: ['sortedset'],
-    keySpecs: [
-      {
-        flags: ['RO', 'access'],
-        begin_search: { type: 'index', index: 1 },
-        find_keys: { type: 'range', lastkey: 0, limit: 0, step: 1 },
-      },
-    ],
-    summary: 'Count the members whose scores fall between two bounds.',
-    since: '2.0.0',
-    group: 'sorted-set',
-    complexity: 'O(log(N)) with N being the number of elements in the sorted set.',
-    arguments: [
-      { name: 'key', type: 'key', key_spec_index: 0 },
-      { name: 'min', type: 'double' },
-      { name: 'max', type: 'double' },
-    ],
-    handler: zcountCommand,
+    ...COUNT_SPEC, name: 'zcount', handler: zcountCommand,
+    summary: 'Count the members whose scores fall between two bounds.', since: '2.0.0',
+    arguments: SCORE_ARGS,
   },
   {
-    name: 'zlexcount',
-    arity: 4,
-    flags: ['readonly', 'fast'],
-    acl: ['sortedset'],
-    keySpecs: [
-      {
-        flags: ['RO', 'access'],
-        begin_search: { type: 'index', index: 1 },
-        find_keys: { type: 'range', lastkey: 0, limit: 0, step: 1 },
-      },
-    ],
-    summary: 'Count the members between two lexicographical bounds.',
-    since: '2.8.9',
-    group: 'sorted-set',
-    complexity: 'O(log(N)) with N being the number of elements in the sorted set.',
-    arguments: [
-      { name: 'key', type: 'key', key_spec_index: 0 },
-      { name: 'min', type: 'string' },
-      { name: 'max', type: 'string' },
-    ],
-    handler: zlexcountCommand,
+    ...COUNT_SPEC, name: 'zlexcount', handler: zlexcountCommand,
+    summary: 'Count the members between two lexicographical bounds.', since: '2.8.9',
+    arguments: LEX_ARGS,
   },
   {
-    name: 'zrange',
-    arity: -4,
-    flags: ['readonly'],
-    acl: ['sortedset'],
-    keySpecs: [
-      {
-        flags: ['RO', 'access'],
-        begin_search: { type: 'index', index: 1 },
-        find_keys: { type: 'range', lastkey: 0, limit: 0, step: 1 },
-      },
-    ],
-    summary: 'Return members of a sorted set by rank, score or lexicographical range.',
-    since: '1.2.0',
-    group: 'sorted-set',
-    complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.',
+    ...RANGE_SPEC, name: 'zrange', handler: zrangeCommand,
+    summary: 'Return members of a sorted set by rank, score or lexicographical range.', since: '1.2.0',
+    complexity: RANGE_COMPLEXITY,
     history: [['6.2.0', 'Added the `REV`, `BYSCORE`, `BYLEX` and `LIMIT` options.']],
     arguments: [
-      { name: 'key', type: 'key', key_spec_index: 0 },
+      KEY0,
       { name: 'start', type: 'string' },
       { name: 'stop', type: 'string' },
-      {
-        name: 'sortby',
-        type: 'oneof',
-        since: '6.2.0',
-        flags: ['optional'],
-        arguments: [
-          { name: 'byscore', type: 'pure-token', token: 'BYSCORE' },
-          { name: 'bylex', type: 'pure-token', token: 'BYLEX' },
-        ],
-      },
+      { name: 'sortby', type: 'oneof', since: '6.2.0', flags: ['optional'], arguments: BYSCORE_BYLEX },
       { name: 'rev', type: 'pure-token', token: 'REV', since: '6.2.0', flags: ['optional'] },
-      {
-        name: 'offset_count',
-        type: 'block',
-        token: 'LIMIT',
-        since: '6.2.0',
-        flags: ['optional'],
-        arguments: [{ name: 'offset', type: 'integer' }, { name: 'count', type: 'integer' }],
-      },
-      { name: 'withscores', type: 'pure-token', token: 'WITHSCORES', flags: ['optional'] },
+      { ...LIMIT, since: '6.2.0' },
+      WITHSCORES,
     ],
-    handler: zrangeCommand,
   },
   {
-    name: 'zrangestore',
-    arity: -5,
-    flags: ['write', 'denyoom'],
-    acl: ['sortedset'],
-    keySpecs: [
-      {
-        flags: ['OW', 'update'],
-        begin_search: { type: 'index', index: 1 },
-        find_keys: { type: 'range', lastkey: 0, limit: 0, step: 1 },
-      },
-      {
-        flags: ['RO', 'access'],
-        begin_search: { type: 'index', index: 2 },
-        find_keys: { type: 'range', lastkey: 0, limit: 0, step: 1 },
-      },
-    ],
-    summary: 'Save a range of a sorted set under a destination key.',
-    since: '6.2.0',
-    group: 'sorted-set',
-    complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements stored into the destination key.',
+    name: 'zrangestore', arity: -5, flags: ['write', 'denyoom'], acl: ['sortedset'],
+    keySpecs: [keyAt(1, ['OW', 'update']), keyAt(2, ['RO', 'access'])],
+    summary: 'Save a range of a sorted set under a destination key.', since: '6.2.0', group: 'sorted-set',
+    complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements ' +
+      'stored into the destination key.',
     arguments: [
       { name: 'dst', type: 'key', key_spec_index: 0 },
       { name: 'src', type: 'key', key_spec_index: 1 },
-      { name: 'min', type: 'string' },
-      { name: 'max', type: 'string' },
-      {
-        name: 'sortby',
-        type: 'oneof',
-        flags: ['optional'],
-        arguments: [
-          { name: 'byscore', type: 'pure-token', token: 'BYSCORE' },
-          { name: 'bylex', type: 'pure-token', token: 'BYLEX' },
-        ],
-      },
+      MIN_S,
+      MAX_S,
+      { name: 'sortby', type: 'oneof', flags: ['optional'], arguments: BYSCORE_BYLEX },
       { name: 'rev', type: 'pure-token', token: 'REV', flags: ['optional'] },
-      {
-        name: 'offset_count',
-        type: 'block',
-        token: 'LIMIT',
-        flags: ['optional'],
-        arguments: [{ name: 'offset', type: 'integer' }, { name: 'count', type: 'integer' }],
-      },
+      LIMIT,
     ],
     handler: zrangestoreCommand,
   },
   {
-    name: 'zrangebyscore',
-    arity: -4,
-    flags: ['readonly'],
-    acl: ['sortedset'],
-    keySpecs: [
-      {
-        flags: ['RO', 'access'],
-        begin_search: { type: 'index', index: 1 },
-        find_keys: { type: 'range', lastkey: 0, limit: 0, step: 1 },
-      },
-    ],
-    summary: 'Return the members whose scores fall between two bounds, lowest first.',
-    since: '1.0.5',
-    group: 'sorted-set',
-    complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).',
+    ...BY_SPEC, name: 'zrangebyscore', handler: zrangebyscoreCommand,
+    summary: 'Return the members whose scores fall between two bounds, lowest first.', since: '1.0.5',
     history: [['2.0.0', 'Added the `WITHSCORES` modifier.']],
-    docFlags: ['deprecated'],
-    deprecatedSince: '6.2.0',
     replacedBy: '`ZRANGE` with the `BYSCORE` argument',
-    arguments: [
-      { name: 'key', type: 'key', key_spec_index: 0 },
-      { name: 'min', type: 'double' },
-      { name: 'max', type: 'double' },
-      { name: 'withscores', type: 'pure-token', token: 'WITHSCORES', since: '2.0.0', flags: ['optional'] },
-      {
-        name: 'offset_count',
-        type: 'block',
-        token: 'LIMIT',
-        flags: ['optional'],
-        arguments: [{ name: 'offset', type: 'integer' }, { name: 'count', type: 'integer' }],
-      },
-    ],
-    handler: zrangebyscoreCommand,
+    arguments: [...SCORE_ARGS, { ...WITHSCORES, since: '2.0.0' }, LIMIT],
   },
   {
-    name: 'zrevrangebyscore',
-    arity: -4,
-    flags: ['readonly'],
-    acl: ['sortedset'],
-    keySpecs: [
-      {
-        flags: ['RO', 'access'],
-        begin_search: { type: 'index', index: 1 },
-        find_keys: { type: 'range', lastkey: 0, limit: 0, step: 1 },
-      },
-    ],
-    summary: 'Return the members whose scores fall between two bounds, highest first.',
-    since: '2.2.0',
-    group: 'sorted-set',
-    complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).',
+    ...BY_SPEC, name: 'zrevrangebyscore', handler: zrevrangebyscoreCommand,
+    summary: 'Return the members whose scores fall between two bounds, highest first.', since: '2.2.0',
     history: [['2.1.6', '`min` and `max` can be exclusive.']],
-    docFlags: ['deprecated'],
-    deprecatedSince: '6.2.0',
     replacedBy: '`ZRANGE` with the `REV` and `BYSCORE` arguments',
-    arguments: [
-      { name: 'key', type: 'key', key_spec_index: 0 },
-      { name: 'max', type: 'double' },
-      { name: 'min', type: 'double' },
-      { name: 'withscores', type: 'pure-token', token: 'WITHSCORES', flags: ['optional'] },
-      {
-        name: 'offset_count',
-        type: 'block',
-        token: 'LIMIT',
-        flags: ['optional'],
-        arguments: [{ name: 'offset', type: 'integer' }, { name: 'count', type: 'integer' }],
-      },
-    ],
-    handler: zrevrangebyscoreCommand,
+    arguments: [KEY0, MAX_D, MIN_D, WITHSCORES, LIMIT],
   },
   {
-    name: 'zrangebylex',
-    arity: -4,
-    flags: ['readonly'],
-    acl: ['sortedset'],
-    keySpecs: [
-      {
-        flags: ['RO', 'access'],
-        begin_search: { type: 'index', index: 1 },
-        find_keys: { type: 'range', lastkey: 0, limit: 0, step: 1 },
-      },
-    ],
-    summary: 'Return the members between two lexicographical bounds, in ascending order.',
-    since: '2.8.9',
-    group: 'sorted-set',
-    complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).',
-    docFlags: ['deprecated'],
-    deprecatedSince: '6.2.0',
+    ...BY_SPEC, name: 'zrangebylex', handler: zrangebylexCommand,
+    summary: 'Return the members between two lexicographical bounds, in ascending order.', since: '2.8.9',
     replacedBy: '`ZRANGE` with the `BYLEX` argument',
-    arguments: [
-      { name: 'key', type: 'key', key_spec_index: 0 },
-      { name: 'min', type: 'string' },
-      { name: 'max', type: 'string' },
-      {
-        name: 'offset_count',
-        type: 'block',
-        token: 'LIMIT',
-        flags: ['optional'],
-        arguments: [{ name: 'offset', type: 'integer' }, { name: 'count', type: 'integer' }],
-      },
-    ],
-    handler: zrangebylexCommand,
+    arguments: [...LEX_ARGS, LIMIT],
   },
   {
-    name: 'zrevrangebylex',
-    arity: -4,
-    flags: ['readonly'],
-    acl: ['sortedset'],
-    keySpecs: [
-      {
-        flags: ['RO', 'access'],
-        begin_search: { type: 'index', index: 1 },
-        find_keys: { type: 'range', lastkey: 0, limit: 0, step: 1 },
-      },
-    ],
-    summary: 'Return the members between two lexicographical bounds, in descending order.',
-    since: '2.8.9',
-    group: 'sorted-set',
-    complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).',
-    docFlags: ['deprecated'],
-    deprecatedSince: '6.2.0',
+    ...BY_SPEC, name: 'zrevrangebylex', handler: zrevrangebylexCommand,
+    summary: 'Return the members between two lexicographical bounds, in descending order.', since: '2.8.9',
     replacedBy: '`ZRANGE` with the `REV` and `BYLEX` arguments',
-    arguments: [
-      { name: 'key', type: 'key', key_spec_index: 0 },
-      { name: 'max', type: 'string' },
-      { name: 'min', type: 'string' },
-      {
-        name: 'offset_count',
-        type: 'block',
-        token: 'LIMIT',
-        flags: ['optional'],
-        arguments: [{ name: 'offset', type: 'integer' }, { name: 'count', type: 'integer' }],
-      },
-    ],
-    handler: zrevrangebylexCommand,
+    arguments: [KEY0, MAX_S, MIN_S, LIMIT],
   },
   {
-    name: 'zrevrange',
-    arity: -4,
-    flags: ['readonly'],
-    acl: ['sortedset'],
-    keySpecs: [
-      {
-        flags: ['RO', 'access'],
-        begin_search: { type: 'index', index: 1 },
-        find_keys: { type: 'range', lastkey: 0, limit: 0, step: 1 },
-      },
-    ],
-    summary: 'Return members of a sorted set by rank, highest score first.',
-    since: '1.2.0',
-    group: 'sorted-set',
-    complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.',
+    ...RANGE_SPEC, name: 'zrevrange', handler: zrevrangeCommand,
+    summary: 'Return members of a sorted set by rank, highest score first.', since: '1.2.0',
+    complexity: RANGE_COMPLEXITY,
     docFlags: ['deprecated'],
     deprecatedSince: '6.2.0',
     replacedBy: '`ZRANGE` with the `REV` argument',
-    arguments: [
-      { name: 'key', type: 'key', key_spec_index: 0 },
-      { name: 'start', type: 'integer' },
-      { name: 'stop', type: 'integer' },
-      { name: 'withscores', type: 'pure-token', token: 'WITHSCORES', flags: ['optional'] },
-    ],
-    handler: zrevrangeCommand,
+    arguments: [...START_STOP, WITHSCORES],
   },
   {
-    name: 'zremrangebyrank',
-    arity: 4,
-    flags: ['write'],
-    acl: ['sortedset'],
-    keySpecs: [
-      {
-        flags: ['RW', 'delete'],
-        begin_search: { type: 'index', index: 1 },
-        find_keys: { type: 'range', lastkey: 0, limit: 0, step: 1 },
-      },
-    ],
-    summary: 'Delete the members whose ranks fall between two positions.',
-    since: '2.0.0',
-    group: 'sorted-set',
-    complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.',
-    arguments: [
-      { name: 'key', type: 'key', key_spec_index: 0 },
-      { name: 'start', type: 'integer' },
-      { name: 'stop', type: 'integer' },
-    ],
-    handler: zremrangebyrankCommand,
+    ...REMRANGE_SPEC, name: 'zremrangebyrank', handler: zremrangebyrankCommand,
+    summary: 'Delete the members whose ranks fall between two positions.', since: '2.0.0',
+    arguments: START_STOP,
   },
   {
-    name: 'zremrangebyscore',
-    arity: 4,
-    flags: ['write'],
-    acl: ['sortedset'],
-    keySpecs: [
-      {
-        flags: ['RW', 'delete'],
-        begin_search: { type: 'index', index: 1 },
-        find_keys: { type: 'range', lastkey: 0, limit: 0, step: 1 },
-      },
-    ],
-    summary: 'Delete the members whose scores fall between two bounds.',
-    since: '1.2.0',
-    group: 'sorted-set',
-    complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.',
-    arguments: [
-      { name: 'key', type: 'key', key_spec_index: 0 },
-      { name: 'min', type: 'double' },
-      { name: 'max', type: 'double' },
-    ],
-    handler: zremrangebyscoreCommand,
+    ...REMRANGE_SPEC, name: 'zremrangebyscore', handler: zremrangebyscoreCommand,
+    summary: 'Delete the members whose scores fall between two bounds.', since: '1.2.0',
+    arguments: SCORE_ARGS,
   },
   {
-    name: 'zremrangebylex',
-    arity: 4,
-    flags: ['write'],
-    acl: ['sortedset'],
-    keySpecs: [
-      {
-        flags: ['RW', 'delete'],
-        begin_search: { type: 'index', index: 1 },
-        find_keys: { type: 'range', lastkey: 0, limit: 0, step: 1 },
-      },
-    ],
-    summary: 'Delete the members between two lexicographical bounds.',
-    since: '2.8.9',
-    group: 'sorted-set',
-    complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.',
-    arguments: [
-      { name: 'key', type: 'key', key_spec_index: 0 },
-      { name: 'min', type: 'string' },
-      { name: 'max', type: 'string' },
-    ],
-    handler: zremrangebylexCommand,
+    ...REMRANGE_SPEC, name: 'zremrangebylex', handler: zremrangebylexCommand,
+    summary: 'Delete the members between two lexicographical bounds.', since: '2.8.9',
+    arguments: LEX_ARGS,
   },
-
 ];

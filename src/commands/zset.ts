@@ -16,7 +16,9 @@ import { parseDouble } from '../protocol/numbers';
 import { keyChanged, NC } from '../server/keyspace';
 import { ZSet, zsetAddNew } from '../store/zset';
 import { is } from './args';
-import { asZSet, readZSet, deleteIfEmpty, ERR_NAN } from './zset-common';
+import {
+  asZSet, readZSet, deleteIfEmpty, ERR_NAN, keyAt, KEY0, KS_RO_ACCESS, KS_RW_DELETE,
+} from './zset-common';
 import { ZSET_POP_COMMANDS } from './zset-pop';
 import { ZSET_RANGE_COMMANDS } from './zset-range';
 import { ZSET_OPS_COMMANDS } from './zset-ops';
@@ -213,37 +215,9 @@ function zrevrankCommand(c: Client, argv: string[]): void {
 
 // --- table ------------------------------------------------------------------------------
 
-const KS_RW_UPDATE = [{
-  flags: ['RW', 'update'],
-  begin_search: { type: 'index', index: 1 },
-  find_keys: { type: 'range', lastkey: 0, step: 1, limit: 0 },
-}] as const;
-
-const KS_RW_DELETE = [{
-  flags: ['RW', 'delete'],
-  begin_search: { type: 'index', index: 1 },
-  find_keys: { type: 'range', lastkey: 0, step: 1, limit: 0 },
-}] as const;
-
-const KS_RW_ACCESS_UPDATE = [{
-  flags: ['RW', 'access', 'update'],
-  begin_search: { type: 'index', index: 1 },
-  find_keys: { type: 'range', lastkey: 0, step: 1, limit: 0 },
-}] as const;
-
-const KS_RO_ACCESS = [{
-  flags: ['RO', 'access'],
-  begin_search: { type: 'index', index: 1 },
-  find_keys: { type: 'range', lastkey: 0, step: 1, limit: 0 },
-}] as const;
-
-const KS_RO = [{
-  flags: ['RO'],
-  begin_search: { type: 'index', index: 1 },
-  find_keys: { type: 'range', lastkey: 0, step: 1, limit: 0 },
-}] as const;
-
-const KEY0 = { name: 'key', type: 'key', key_spec_index: 0 } as const;
+const KS_RW_UPDATE = [keyAt(1, ['RW', 'update'])];
+const KS_RW_ACCESS_UPDATE = [keyAt(1, ['RW', 'access', 'update'])];
+const KS_RO = [keyAt(1, ['RO'])];
 const MEMBER = { name: 'member', type: 'string' } as const;
 
 const LOCAL_COMMANDS: readonly CommandSpec[] = [

@@ -14,6 +14,7 @@
 import { Dict } from './dict';
 import { ObjType, RObj, type Value } from './values';
 import { rdbLenSize, rdbStringSize, registerRdbSize } from './rdb-size';
+import { listpackBlob } from './listpack-blob';
 
 export class HashValue extends RObj {
   readonly type = ObjType.HASH;
@@ -129,67 +130,14 @@ export class HashValue extends RObj {
 
 // --- RDB size (DEBUG OBJECT serializedlength) -------------------------------------
 
-/** True if `s` is canonical int64 text (listpack stores those as integers). */
-const INT_RE = /^(0|-?[1-9][0-9]{0,18})$/;
-
-/** Push the listpack entry bytes of `s` (encoding + data + backlen) onto `out`. */
-function lpEntry(s: string, out: number[]): void {
-  const start = out.length;
-  let v: bigint | null = null;
-  if (INT_RE.test(s)) {
-    v = BigInt(s);
-    if (v > 9223372036854775807n || v < -9223372036854775808n) v = null;
-  }
-  if (v !== null) {
-    const le = (x: bigint, n: number): void => {
-      const u = x < 0n ? (1n << BigInt(8 * n)) + x : x;
-      for (let i = 0; i < n; i++) out.push(Number((u >> BigInt(8 * i)) & 0xffn));
-    };
-    if (v >= 0n && v <= 127n) out.push(Number(v));
-    else if (v >= -4096n && v <= 4095n) {
-      const u = Number(v < 0n ? (1n << 13n) + v : v);
-      out.push((u >> 8) | 0xc0, u & 0xff);
-    } else if (v >= -32768n && v <= 32767n) { out.push(0xf1); le(v, 2); }
-    else if (v >= -8388608n && v <= 8388607n) { out.push(0xf2); le(v, 3); }
-    else if (v >= -2147483648n && v <= 2147483647n) { out.push(0xf3); le(v, 4); }
-    else { out.push(0xf4); le(v, 8); }
-  } else {
-    const n = s.length;
-    if (n < 64) out.push(0x80 | n);
-    else if (n < 4096) out.push(0xe0 | (n >> 8), n & 0xff);
-    else out.push(0xf0, n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff);
-    for (let i = 0; i < n; i++) out.push(s.charCodeAt(i));
-  }
-  const l = out.length - start;
-  if (l <= 127) out.push(l);
-  else if (l < 16383) out.push(l >> 7, (l & 127) | 128);
-  else if (l < 2097151) out.push(l >> 14, ((l >> 7) & 127) | 128, (l & 127) | 128);
-  else if (l < 268435455) out.push(l >> 21, ((l >> 14) & 127) | 128, ((l >> 7) & 127) | 128, (l & 127) | 128);
-  else out.push(l >>> 28, ((l >> 21) & 127) | 128, ((l >> 14) & 127) | 128, ((l >> 7) & 127) | 128, (l & 127) | 128);
-}
-
 /**
  * RDB size of a hash as Redis saves it: a listpack hash is one string
- * holding the listpack bytes (built here exactly, so LZF sizes agree); a
+ * holding the listpack bytes (listpack-blob.ts builds them exactly, so LZF sizes agree); a
  * hashtable is a length followed by each field and value as strings.
  */
 function hashRdbSize(v: Value): number {
   const h = v as HashValue;
-  if (h.dict === null) {
-    const body: number[] = [];
-    for (let i = 0; i < h.lf.length; i++) {
-      lpEntry(h.lf[i], body);
-      lpEntry(h.lv[i], body);
-    }
-    const total = 6 + body.length + 1;
-    const n = Math.min(h.lf.length * 2, 65535);
-    const buf = Buffer.allocUnsafe(total);
-    buf.writeUInt32LE(total, 0);
-    buf.writeUInt16LE(n, 4);
-    for (let i = 0; i < body.length; i++) buf[6 + i] = body[i];
-    buf[total - 1] = 0xff;
-    return rdbStringSize(buf);
-  }
+  if (h.dict === null) return rdbStringSize(listpackBlob(h.lf, h.lv));
   let size = rdbLenSize(h.dict.size);
   const fs: string[] = [];
   const vs: string[] = [];

@@ -24,9 +24,8 @@
  * _quicklistMergeNodes), that LSET replaces in place without splitting,
  * and that pops, LREM and LTRIM only shrink or delete nodes. So DEBUG
  * OBJECT's ql_nodes / ql_avg_node / ql_uncompressed_size are exact, and so
- * are the node listpacks RDB would save. (serializedlength LZF-compresses
- * each node; Redis's liblzf runs on an uninitialised hash table, so its
- * compressed length can occasionally be a byte shorter than a clean run.)
+ * is serializedlength (each node's listpack bytes, LZF-compressed as RDB
+ * saves them; see rdb-size.ts for the compressor).
  * Each list keeps the fill (list-max-listpack-size) and compress depth it
  * was created with, as Redis does. Compression itself is not simulated: it
  * never changes node boundaries or sizes, and a compressed node is saved

@@ -7,7 +7,10 @@
  *   - longer than 20 bytes and LZF saves at least 4 bytes: 1 type byte +
  *     two length fields (compressed, original) + the compressed bytes;
  *   - otherwise a length field (1, 2, 5 or 9 bytes) + the bytes.
- * The compressor follows liblzf 3.6 as Redis builds it (16-bit hash table,
+ * The compressor follows liblzf 3.6 as the reference redis-server links it
+ * (the system liblzf.so.1: unlike the copy bundled in Redis's sources, it
+ * has no "ip + 4 < in_end" guard, so matches may run to the input's end;
+ * checked against that library on random inputs) (16-bit hash table,
  * "very fast" mode, matches never start at offset 0): the same input gives
  * the same compressed length as Redis's, so the sizes agree.
  *
@@ -74,7 +77,7 @@ export function lzfCompress(inp: Uint8Array, outLen: number, out: Uint8Array | n
     const ref = htab[sl] - 1;
     htab[sl] = ip + 1;
     let off = 0;
-    if (ref > 0 && (off = ip - ref - 1) < MAX_OFF && ip + 4 < inLen &&
+    if (ref > 0 && (off = ip - ref - 1) < MAX_OFF &&
         inp[ref] === inp[ip] && inp[ref + 1] === inp[ip + 1] && inp[ref + 2] === inp[ip + 2]) {
       let len = 2;
       const maxlen = Math.min(inLen - ip - len, MAX_REF);

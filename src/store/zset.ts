@@ -36,7 +36,7 @@ import { Dict } from './dict';
 import { ObjType, RObj, type Value } from './values';
 import { ZTree, Leaf, type LexBound, lexGteMin, lexLteMax, lexRangeEmpty } from './zset-tree';
 import { rdbLenSize, rdbStringSize, registerRdbSize } from './rdb-size';
-import { listpackBlob } from './zset-rdb';
+import { listpackBlob } from './listpack-blob';
 import type { Server } from '../server/server';
 import { formatDouble } from '../protocol/numbers';
 
@@ -455,7 +455,7 @@ export function listpackScoreText(d: number): string {
 
 /**
  * RDB size of a zset as Redis saves it: a listpack zset is one string
- * holding the listpack blob (zset-rdb.ts builds the exact bytes so LZF
+ * holding the listpack blob (listpack-blob.ts builds the exact bytes so LZF
  * sizes agree); a skiplist zset (RDB_TYPE_ZSET_2) is a count, then per
  * member from the tail the member string and an 8-byte binary double.
  */

@@ -195,8 +195,9 @@ test('key specs: keynum, incomplete, not_key, partial results, getKeys fallback'
   assert.equal(commandHasKeys(entry([notKey])), false);
   assert.equal(commandHasKeys(entry([])), false);
   const unknown: KeySpec = { flags: ['OW', 'update'], begin_search: { type: 'unknown' }, find_keys: { type: 'unknown' } };
+  // A getKeys result without flags (a bare position) has none, as Redis's native getkeys procs.
   const sortLike = entry([idx(1, 0), unknown], { getKeys: (argv) => [1, { pos: argv.length - 1, flags: ['OW', 'update'] }] });
-  assert.deepEqual(getKeysFromCommand(sortLike, ['x', 'k', 'STORE', 'd']), [{ pos: 1, flags: RO }, { pos: 3, flags: ['OW', 'update'] }]);
+  assert.deepEqual(getKeysFromCommand(sortLike, ['x', 'k', 'STORE', 'd']), [{ pos: 1, flags: [] }, { pos: 3, flags: ['OW', 'update'] }]);
   // variable_flags: getKeys decides even when the spec would work
   const varFlags = entry([idx(1, 0, 1, 0, ['RW', 'variable_flags'])], { getKeys: () => [{ pos: 1, flags: ['OW'] }] });
   assert.deepEqual(getKeysFromCommand(varFlags, ['x', 'k']), [{ pos: 1, flags: ['OW'] }]);

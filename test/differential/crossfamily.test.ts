@@ -239,6 +239,9 @@ function mutate(r: Rand, argv: string[], fixed: number): void {
 /** Share of loop turns that run a transaction block instead (FUZZ_BLOCKS overrides it). */
 const BLOCK_RATE = Number(process.env.FUZZ_BLOCKS ?? 0.03);
 
+/** Check the reply streams are in step every this many commands (FUZZ_SYNC overrides; 0 = never). */
+const SYNC_EVERY = Number(process.env.FUZZ_SYNC ?? 100);
+
 /** Share of commands mutated after generation (FUZZ_MUT overrides it for local hunts). */
 const MUTATION_RATE = Number(process.env.FUZZ_MUT ?? 0.2);
 
@@ -270,6 +273,9 @@ function forbidden(argv: string[]): boolean {
   if (c0 === 'client' && ['kill', 'pause'].includes(c1)) return true;
   // Client ids differ between the servers: REDIRECT is covered by test/differential/tracking.
   if (c0 === 'client' && c1 === 'tracking' && lc.includes('redirect')) return true;
+  // BCAST invalidations go out once per event-loop turn, so how writes batch into them depends on
+  // timing in both servers (test/differential/tracking steps one command at a time instead).
+  if (c0 === 'client' && c1 === 'tracking' && lc.includes('bcast')) return true;
   if (c0 === 'client' && c1 === 'reply' && lc.length === 3 && lc[2] !== 'on') return true;
   if (c0 === 'config' && c1 === 'set') {
     for (let i = 2; i < lc.length; i += 2) if (!CONFIG_SET_SAFE.includes(argv[i])) return true;
@@ -337,10 +343,18 @@ function modeOf(argv: string[]): Mode {
     // order (listpack ZSCAN and full scans are checked in test/differential/zset).
     case 'zrandmember': case 'zscan': return 'errors';
     case 'spop': return 'spop';
+    // SORT with a BY pattern without '*' does not sort: a hashtable set comes out in hash order
+    // (test/differential/sort covers lists, zsets and intsets exactly).
+    case 'sort': case 'sort_ro': {
+      const by = lc.indexOf('by');
+      return by > 0 && by + 1 < lc.length && !lc[by + 1].includes('*') ? 'errors' : 'exact';
+    }
     case 'client': return ['list', 'info', 'id'].includes(c1) ? 'errors' : 'exact';
     // Slowlog entries and latency data hold times, durations and ports: only help / reset compare exactly.
     case 'slowlog': case 'latency': return ['help', 'reset'].includes(c1) ? 'exact' : 'errors';
-    case 'object': return c1 === 'idletime' ? 'errors' : 'exact';
+    // OBJECT REFCOUNT of a value stored from a queued argv inside EXEC is 2 in Redis (the queue still
+    // holds the argument object): covered outside transactions by test/differential/generic.
+    case 'object': return c1 === 'idletime' || c1 === 'refcount' ? 'errors' : 'exact';
     // MEMORY figures are Respite's own (V8 heap), so only the reply types must agree.
     case 'memory': return ['help', 'purge'].includes(c1) ? 'exact' : 'errors';
     case 'config': return c1 === 'get' ? 'pairs' : 'exact';
@@ -351,6 +365,8 @@ function modeOf(argv: string[]): Mode {
         // Respite may implement fewer of them) cannot match byte for byte.
         if (argv.length === 2) return 'errors';
         if (lc.slice(2).some((n) => table.commands.get(n)?.subs != null)) return 'errors';
+        // A Redis command Respite does not have yet (e.g. SAVE) is nil here but described there.
+        if (lc.slice(2).some((n) => !table.commands.has(n.split('|')[0]))) return 'errors';
         return c1 === 'docs' ? 'docs' : 'exact';
       }
       return 'exact';
@@ -563,6 +579,15 @@ async function runSeed(p: Pair, seed: number, n: number, resp3: boolean, collect
     for (let i = 0; i < size; i++) {
       if (!(await check(batch[i], as[i], bs[i], size > 1 ? ` (pipelined ${i + 1}/${size})` : inline ? ' (inline)' : ''))) break;
     }
+    // Reply streams must stay in step: a command answered with one reply too many (or too few) in
+    // both servers would otherwise shift every later comparison. ECHO probes catch it where it happens.
+    if (SYNC_EVERY > 0 && step % SYNC_EVERY < size) {
+      const probe = ['ECHO', `sync:${seed}:${step}`];
+      const [pa, pb] = await sendBatch(p, [probe], false);
+      const want = `$${probe[1].length}\r\n${probe[1]}\r\n`;
+      assert.ok(pa[0] === want && pb[0] === want,
+        `reply stream out of step before seed ${seed} step ${step}: ${JSON.stringify(pa[0]).slice(0, 120)} / ${JSON.stringify(pb[0]).slice(0, 120)}; last: ${JSON.stringify(batch)}`);
+    }
   }
   return found;
 
@@ -633,13 +658,22 @@ async function runSeed(p: Pair, seed: number, n: number, resp3: boolean, collect
 /** Send commands to both servers in one write each (RESP, or inline); read every reply's raw bytes. */
 async function sendBatch(p: Pair, batch: string[][], inline: boolean): Promise<[string[], string[]]> {
   const bytes = inline ? Buffer.from(batch[0].join(' ') + '\r\n', 'latin1') : Buffer.concat(batch.map((a) => encodeCommand(a)));
-  const run = async (cl: RawClient): Promise<string[]> => {
+  // RESP3 push frames (client-tracking invalidations of a fuzzed CLIENT TRACKING ON) are out of band:
+  // they are set aside, and both servers must have pushed the same frames by the end of the batch.
+  const pushes: [string[], string[]] = [[], []];
+  const run = async (cl: RawClient, pushed: string[]): Promise<string[]> => {
     cl.write(bytes);
     const out: string[] = [];
-    for (let i = 0; i < batch.length; i++) out.push((await cl.readReply())[1].toString('latin1'));
+    while (out.length < batch.length) {
+      const raw = (await cl.readReply())[1].toString('latin1');
+      if (raw.startsWith('>')) pushed.push(raw);
+      else out.push(raw);
+    }
     return out;
   };
-  return Promise.all([run(p.ours), run(p.theirs)]);
+  const res = await Promise.all([run(p.ours, pushes[0]), run(p.theirs, pushes[1])]);
+  assert.deepEqual(pushes[0], pushes[1], `push frames differ around ${JSON.stringify(batch).slice(0, 200)}`);
+  return res;
 }
 
 // --- the tests -----------------------------------------------------------------------

@@ -1,12 +1,10 @@
 /* ==========================================================================
- * Listpack byte layout of a listpack-encoded zset, for DEBUG OBJECT
- * serializedlength: Redis saves such a zset (RDB_TYPE_ZSET_LISTPACK) as one
- * string holding the listpack blob, which RDB may LZF-compress, so the size
- * depends on the exact bytes. Entries alternate member, score; a score is
- * stored as its d2string text, which the listpack turns into an integer
- * entry when it reads as one (lpStringToInt64).
- * The entry encoder mirrors the one in store/hash.ts (same listpack
- * format); both could share one module.
+ * Listpack bytes of a listpack-encoded hash or zset, for DEBUG OBJECT
+ * serializedlength: Redis saves such a value (RDB_TYPE_HASH_LISTPACK,
+ * RDB_TYPE_ZSET_LISTPACK) as one string holding the listpack blob, which
+ * RDB may LZF-compress, so the size depends on the exact bytes. Entries
+ * alternate field/member and value/score text; an entry that reads as a
+ * canonical int64 (lpStringToInt64) is stored as an integer entry.
  * ========================================================================== */
 
 /** Canonical int64 text (listpack stores those as integers). */
@@ -47,17 +45,20 @@ function lpEntry(s: string, out: number[]): void {
   else out.push(l >>> 28, ((l >> 21) & 127) | 128, ((l >> 14) & 127) | 128, ((l >> 7) & 127) | 128, (l & 127) | 128);
 }
 
-/** The listpack blob of member/score-text pairs: u32 total bytes, u16 count, entries, 0xFF. */
-export function listpackBlob(members: readonly string[], scoreTexts: readonly string[]): Buffer {
+/**
+ * The listpack blob of `keys[i]`, `vals[i]` pairs (hash field/value, zset
+ * member/score text): u32 total bytes, u16 entry count, entries, 0xFF.
+ */
+export function listpackBlob(keys: readonly string[], vals: readonly string[]): Buffer {
   const body: number[] = [];
-  for (let i = 0; i < members.length; i++) {
-    lpEntry(members[i], body);
-    lpEntry(scoreTexts[i], body);
+  for (let i = 0; i < keys.length; i++) {
+    lpEntry(keys[i], body);
+    lpEntry(vals[i], body);
   }
   const total = 6 + body.length + 1;
   const buf = Buffer.allocUnsafe(total);
   buf.writeUInt32LE(total, 0);
-  buf.writeUInt16LE(Math.min(members.length * 2, 65535), 4);
+  buf.writeUInt16LE(Math.min(keys.length * 2, 65535), 4);
   for (let i = 0; i < body.length; i++) buf[6 + i] = body[i];
   buf[total - 1] = 0xff;
   return buf;

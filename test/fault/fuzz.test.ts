@@ -149,6 +149,17 @@ function exchange(port: number, bytes: Buffer, cuts: number[]): Promise<{ out: s
   });
 }
 
+/**
+ * A server that closes a connection while unread input is still queued makes the kernel send RST,
+ * and the client may then lose the last bytes it was sent (the protocol-error reply). When both
+ * servers closed, `a`'s output is compared as `b`'s if it only lacks a trailing protocol-error line
+ * of `b` that way; anything else must match exactly.
+ */
+function lossyClose(a: { out: string; closed: boolean }, b: { out: string; closed: boolean }): string {
+  if (!a.closed || !b.closed || a.out === b.out || !b.out.startsWith(a.out)) return a.out;
+  return /^-ERR Protocol error[^\r\n]*\r\n$/.test(b.out.slice(a.out.length)) ? b.out : a.out;
+}
+
 test(`garbage fuzz: ${CASES} seeded cases, byte-identical to Redis`, async () => {
   const r = rng(SEED);
   const cases: { id: number; bytes: Buffer; cuts: number[] }[] = [];
@@ -168,7 +179,7 @@ test(`garbage fuzz: ${CASES} seeded cases, byte-identical to Redis`, async () =>
         exchange(pair.redisPort, c.bytes, c.cuts),
       ]);
       const what = `case ${c.id}: ${JSON.stringify(c.bytes.toString('latin1')).slice(0, 400)}`;
-      assert.equal(ours.out, theirs.out, `replies differ, ${what}`);
+      assert.equal(lossyClose(ours, theirs), lossyClose(theirs, ours), `replies differ, ${what}`);
       assert.equal(ours.closed, theirs.closed, `close differs, ${what}`);
       if (ours.closed) closedCount++;
     }));

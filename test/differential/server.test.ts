@@ -110,7 +110,7 @@ test('CONFIG: errors, HELP and values byte for byte', async () => {
       ['CONFIG', 'SET', 'foo', '1'],
       // Found by the cross-family fuzzer: CR/LF from the client broke the reply line; %s ends at NUL.
       ['CONFIG', 'SET', 'x\r\n', '1'], ['CONFIG', 'SET', 'a\r\nb', '1'], ['CONFIG', 'SET', 'h\0z', '1'],
-      ['CONFIG', 'SET', '\r\n', '1', 'hz', '5'], ['CONFIG', 'SET', 'databases\0', '3'],
+      ['CONFIG', 'SET', '\r\n', '1', 'hz', '5'],
       ['CONFIG', 'SET', 'hz', 'abc'],
       ['CONFIG', 'SET', 'HZ', 'abc'],
       ['CONFIG', 'SET', 'hz', '10', 'hz', '11'],
@@ -178,6 +178,14 @@ test('CONFIG: errors, HELP and values byte for byte', async () => {
       ['CONFIG', 'SET', 'port', '0', 'bind', 'a', 'foo', 'x'],
     ];
     for (const c of cmds) await pair.same(...c);
+    // A name with a NUL inside: Redis looks names up in a dict hashed over the whole name but compared
+    // with strcasecmp (stops at NUL), so "databases\0" finds "databases" only when the per-process hash
+    // seed puts both in one bucket (seen once in CI). Respite always answers "unknown option".
+    const [nulOurs, nulTheirs] = await pair.both('CONFIG', 'SET', 'databases\0', '3');
+    const unknown = "-ERR Unknown option or number of arguments for CONFIG SET - 'databases'\r\n";
+    assert.equal(nulOurs, unknown);
+    assert.ok([unknown, "-ERR CONFIG SET failed (possibly related to argument 'databases') - can't set immutable config\r\n"]
+      .includes(nulTheirs), nulTheirs);
     // multi-parameter GET: same pairs (Redis's order is its hash table's)
     const [a, b] = await pair.both('CONFIG', 'GET', 'hz', 'timeout', 'maxclients', 'tcp-keepalive', 'databases',
       'protected-mode', 'latency-tracking', 'active-expire-effort', 'enable-protected-configs');

@@ -7,6 +7,7 @@
  * strings and are shared as is), so it works for every type a family adds.
  * ========================================================================== */
 
+import { lfuDecayed, lruIdleSeconds } from '../server/evict';
 import type { ArgDoc, CommandSpec } from './spec';
 import type { Client } from '../server/client';
 import type { Db } from '../store/db';
@@ -246,36 +247,41 @@ function objectRefcountCommand(c: Client, argv: string[]): void {
   c.w.int(isSharedInt(v) ? INT_MAX : 1);
 }
 
-const LRU_CLOCK_MAX = 0xffffff;
+/** Redis's note appended to both policy-mismatch errors of OBJECT IDLETIME / FREQ. */
+const POLICY_SWITCH_NOTE =
+  'Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.';
 
 /**
  * OBJECT IDLETIME: seconds since the last access, from the 24-bit LRU
  * clock (seconds) kept in the entry's metadata word, with the clock's
- * wrap-around handled as Redis's estimateObjectIdleTime does.
- * (Under an LFU maxmemory-policy Redis refuses this; Respite has no
- * maxmemory-policy yet, so the LRU clock is always what is kept.)
+ * wrap-around handled as Redis's estimateObjectIdleTime does. Refused
+ * (after the lookup) under an LFU policy, whose words hold counters.
  */
 function objectIdletimeCommand(c: Client, argv: string[]): void {
   const key = argv[2];
   const v = objectLookup(c, key);
   if (v === undefined) return;
-  const lru = c.db.getMeta(key) & LRU_CLOCK_MAX;
-  const clock = c.server.lruClock;
-  c.w.int(clock >= lru ? clock - lru : clock + (LRU_CLOCK_MAX - lru));
+  if (c.server.lfu) {
+    c.error('ERR An LFU maxmemory policy is selected, idle time not tracked. ' + POLICY_SWITCH_NOTE);
+    return;
+  }
+  c.w.int(lruIdleSeconds(c.db.getMeta(key), c.server.lruClock));
 }
 
 /**
- * OBJECT FREQ: only meaningful under an LFU maxmemory-policy. Respite has
- * no maxmemory-policy setting yet (the policy is always noeviction), so the
- * key is looked up and then Redis's refusal is returned.
+ * OBJECT FREQ: the key's LFU counter after decay (no increment), only
+ * under an LFU maxmemory-policy; refused (after the lookup) otherwise.
  */
 function objectFreqCommand(c: Client, argv: string[]): void {
-  const v = objectLookup(c, argv[2]);
+  const key = argv[2];
+  const v = objectLookup(c, key);
   if (v === undefined) return;
-  c.error(
-    'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching ' +
-      'between policies at runtime LRU and LFU data will take some time to adjust.',
-  );
+  const srv = c.server;
+  if (!srv.lfu) {
+    c.error('ERR An LFU maxmemory policy is not selected, access frequency not tracked. ' + POLICY_SWITCH_NOTE);
+    return;
+  }
+  c.w.int(lfuDecayed(c.db.getMeta(key), srv.now, srv.config.lfuDecayTime));
 }
 
 const OBJECT_HELP = [

@@ -16,9 +16,8 @@ import { E } from '../protocol/errors';
 import { parseInt64 } from '../protocol/numbers';
 import { is } from './args';
 import { helpReply } from './slowlog';
-import {
-  DEFAULT_SAMPLES, allocatorName, keyUsage, memoryOverhead, type MemOverhead,
-} from '../server/memory';
+import { allocatorName, keyUsage, memoryOverhead, type MemOverhead } from '../server/memory';
+import { DEFAULT_SAMPLES } from '../store/cost';
 
 // --- MEMORY USAGE ----------------------------------------------------------------
 

@@ -19,6 +19,7 @@ import { stringMatch } from '../store/glob';
 import type { Server } from '../server/server';
 import { MAX_HZ, MIN_HZ } from './loader';
 import { updateSlowCallThreshold } from '../server/slowlog';
+import { refreshClientsMemory, usedMemory } from '../server/memory';
 import {
   type Config, type ParamSpec, PARAMS, ValueError, formatParam, lookupParam, parseParam, sameValue,
   splitMultiArg, storeParam,
@@ -51,6 +52,33 @@ function applyProtoMaxBulkLen(srv: Server): null {
 /** call()'s single slow-path threshold follows the slowlog and latency-monitor thresholds (slowlog.ts). */
 function applySlowCall(srv: Server): null {
   updateSlowCallThreshold(srv);
+  return null;
+}
+
+/** maxmemory-policy: the server follows the new policy (LRU or LFU metadata from now on). */
+function applyPolicy(srv: Server): null {
+  srv.policyChanged();
+  return null;
+}
+
+/**
+ * maxmemory: warn when the new budget is below current usage and start
+ * evicting in the background at once (Redis's updateMaxmemory), rather
+ * than waiting for the next command.
+ */
+function applyMaxmemory(srv: Server): null {
+  const max = srv.config.maxmemory;
+  if (max === 0) return null;
+  refreshClientsMemory(srv);
+  const used = usedMemory(srv);
+  if (max < used) {
+    srv.log.warning(
+      `WARNING: the new maxmemory value set via CONFIG SET (${formatParam(lookupParam('maxmemory')!, srv.config)}) is smaller than ` +
+        `the current memory usage (${used}). This will result in key eviction and/or the inability to accept new write commands ` +
+        'depending on the maxmemory-policy.',
+    );
+  }
+  srv.eviction.startBackground();
   return null;
 }
 
@@ -90,6 +118,8 @@ const APPLY: ReadonlyMap<string, ApplyFn> = new Map<string, ApplyFn>([
   ['bind', LISTEN_BIND],
   ['slowlog-log-slower-than', applySlowCall],
   ['latency-monitor-threshold', applySlowCall],
+  ['maxmemory-policy', applyPolicy],
+  ['maxmemory', applyMaxmemory],
 ]);
 
 const GLOB_CHARS = /[[*?]/;

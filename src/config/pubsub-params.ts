@@ -11,6 +11,8 @@
  * Pure functions: no server imports.
  * ========================================================================== */
 
+import { parseMemory, LLONG_MAX, formatMemory } from './memtoull';
+
 /** Output-buffer limit of one client class (index: 0 normal, 1 replica, 2 pubsub). */
 export interface ObufLimit {
   /** Limits in bytes (0 = none) as numbers for the checks, and exactly as set (CONFIG GET shows 2^64-1). */
@@ -80,30 +82,6 @@ export const NOTIFY_FLAGS_ERROR = "Invalid event class character. Use 'Ag$lshzxe
 export const OBUF_CLASS_NAMES = ['normal', 'slave', 'pubsub'] as const;
 const REWRITE_CLASS_NAMES = ['normal', 'replica', 'pubsub'] as const;
 
-const ULLONG = 1n << 64n;
-const ULLONG_MAX = ULLONG - 1n;
-const LLONG_MAX = (1n << 63n) - 1n;
-const MEM_MUL: Record<string, bigint> = {
-  '': 1n, b: 1n, k: 1000n, kb: 1024n, m: 1000n * 1000n, mb: 1024n * 1024n,
-  g: 1000n * 1000n * 1000n, gb: 1024n * 1024n * 1024n,
-};
-
-/**
- * Redis 7.0's memtoull as this parameter sees it: no '-', digits then a
- * unit; the digits saturate at 2^64-1 (strtoull's ERANGE is not checked)
- * and the product wraps modulo 2^64. Null when invalid.
- */
-function memtoullWrap(s: string): bigint | null {
-  if (s.startsWith('-')) return null;
-  let i = 0;
-  while (i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
-  const mul = MEM_MUL[s.slice(i).toLowerCase()];
-  if (mul === undefined || i >= 128) return null;
-  let v = i === 0 ? 0n : BigInt(s.slice(0, i));
-  if (v > ULLONG_MAX) v = ULLONG_MAX;
-  return (v * mul) % ULLONG;
-}
-
 /** strtoll consuming the whole string, saturating; then truncated to a C int. Null when invalid. */
 function secondsArg(s: string): number | null {
   const m = /^[ \t\n\v\f\r]*([+-]?)(\d*)$/.exec(s);
@@ -131,8 +109,8 @@ export function parseObufLimits(args: readonly string[], current: readonly ObufL
   for (let j = 0; j < args.length; j += 4) {
     const cls = classIndex(args[j]);
     if (cls < 0) return 'Invalid client class specified in buffer limit configuration.';
-    const hard = memtoullWrap(args[j + 1]);
-    const soft = memtoullWrap(args[j + 2]);
+    const hard = parseMemory(args[j + 1]);
+    const soft = parseMemory(args[j + 2]);
     const secs = secondsArg(args[j + 3]);
     if (hard === null || soft === null || secs === null || secs < 0) {
       return 'Error in hard, soft or soft_seconds setting in buffer limit configuration.';
@@ -159,15 +137,6 @@ export function formatObufLimits(v: readonly ObufLimit[]): string {
   return v.map((l, i) => `${OBUF_CLASS_NAMES[i]} ${l.hardBig} ${l.softBig} ${l.seconds}`).join(' ');
 }
 
-/** "1gb", "3mb", "4kb" or plain bytes (Redis's rewriteConfigFormatMemory). */
-function fmtMem(v: bigint): string {
-  const gb = 1n << 30n, mb = 1n << 20n, kb = 1n << 10n;
-  if (v !== 0n && v % gb === 0n) return `${v / gb}gb`;
-  if (v !== 0n && v % mb === 0n) return `${v / mb}mb`;
-  if (v !== 0n && v % kb === 0n) return `${v / kb}kb`;
-  return v.toString();
-}
-
 /**
  * CONFIG REWRITE lines, one per class, each forced when it differs from the
  * default (a class at its default only reuses a line already in the file).
@@ -177,7 +146,7 @@ export function obufRewriteLines(name: string, v: readonly ObufLimit[], defaults
   return v.map((l, i) => {
     const d = defaults[i];
     const force = l.hardBig !== d.hardBig || l.softBig !== d.softBig || l.seconds !== d.seconds;
-    return { line: `${name} ${REWRITE_CLASS_NAMES[i]} ${fmtMem(l.hardBig)} ${fmtMem(l.softBig)} ${l.seconds}`, force };
+    return { line: `${name} ${REWRITE_CLASS_NAMES[i]} ${formatMemory(l.hardBig)} ${formatMemory(l.softBig)} ${l.seconds}`, force };
   });
 }
 

@@ -25,11 +25,13 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseMemory, ULLONG_MAX } from './memtoull';
 import { parseDouble, parseInt64Big } from '../protocol/numbers';
 import {
   parseNotifyFlags, formatNotifyFlags, NOTIFY_FLAGS_ERROR, parseObufLimits, formatObufLimits, obufRewriteLines,
   defaultObufLimits, type ObufLimit,
 } from './pubsub-params';
+import { MAXMEMORY_CLIENTS_PARAM, CLIENT_MEM_LIMIT_OFF, type ClientMemLimit } from './client-evict-params';
 
 export type ParamType = 'bool' | 'int' | 'memory' | 'octal' | 'enum' | 'string' | 'special';
 
@@ -65,6 +67,18 @@ export class Config {
   /** Sparse HyperLogLogs longer than this (header included) are converted to dense. */
   hllSparseMaxBytes = 3000;
   clientQueryBufferLimit = 1024 * 1024 * 1024;
+  /** Memory budget in bytes (0 = none) and what to do when used memory exceeds it (server/evict.ts). */
+  maxmemory = 0;
+  maxmemoryPolicy = 'noeviction';
+  /** Keys sampled per database per eviction-pool refill. */
+  maxmemorySamples = 5;
+  /** Eviction effort per command (0..100): sets the time slice of one eviction pass. */
+  maxmemoryEvictionTenacity = 10;
+  /** LFU counter: logarithm factor of the increments and minutes per decrement of idle keys. */
+  lfuLogFactor = 10;
+  lfuDecayTime = 1;
+  /** maxmemory-clients: client-eviction limit, bytes or percent of maxmemory (config/client-evict-params.ts). */
+  maxmemoryClients: ClientMemLimit = CLIENT_MEM_LIMIT_OFF;
   /** notify-keyspace-events as NC.* bits (server/keyspace.ts); 0 = off. */
   notifyKeyspaceEvents = 0;
   /** client-output-buffer-limit per class: normal, replica, pubsub. */
@@ -310,8 +324,18 @@ export const PARAMS: readonly ParamSpec[] = [
   { name: 'zset-max-listpack-value', alias: 'zset-max-ziplist-value', type: 'memory', field: 'zsetMaxListpackValue', min: 0n, max: LONG_MAX },
   { name: 'list-max-listpack-size', alias: 'list-max-ziplist-size', type: 'int', field: 'listMaxListpackSize', min: -INT_MAX - 1n, max: INT_MAX },
   { name: 'list-compress-depth', type: 'int', field: 'listCompressDepth', min: 0n, max: INT_MAX },
+  { name: 'maxmemory', type: 'memory', field: 'maxmemory', min: 0n, max: ULLONG_MAX, unsigned: true },
+  {
+    name: 'maxmemory-policy', type: 'enum', field: 'maxmemoryPolicy',
+    values: ['volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction'],
+  },
+  { name: 'maxmemory-samples', type: 'int', field: 'maxmemorySamples', min: 1n, max: INT_MAX },
+  { name: 'maxmemory-eviction-tenacity', type: 'int', field: 'maxmemoryEvictionTenacity', min: 0n, max: 100n },
+  { name: 'lfu-log-factor', type: 'int', field: 'lfuLogFactor', min: 0n, max: INT_MAX },
+  { name: 'lfu-decay-time', type: 'int', field: 'lfuDecayTime', min: 0n, max: INT_MAX },
   { name: 'hll-sparse-max-bytes', type: 'memory', field: 'hllSparseMaxBytes', min: 0n, max: LONG_MAX },
   // --- special ---
+  MAXMEMORY_CLIENTS_PARAM,
   {
     name: 'notify-keyspace-events', type: 'special', field: 'notifyKeyspaceEvents',
     parse: (args) => {
@@ -367,28 +391,7 @@ export function lookupParam(name: string): ParamSpec | undefined {
   return BY_NAME.get(name) ?? BY_NAME.get(name.toLowerCase());
 }
 
-const MEM_UNITS: Record<string, bigint> = {
-  '': 1n, b: 1n, k: 1000n, kb: 1024n, m: 1000n * 1000n, mb: 1024n * 1024n,
-  g: 1000n * 1000n * 1000n, gb: 1024n * 1024n * 1024n,
-};
-const ULLONG_MAX = 18446744073709551615n;
-
-/**
- * Redis's memtoull: digits then an optional unit (b, k, kb, m, mb, g, gb;
- * any case). No sign, no spaces; the digits may be empty (value 0).
- * Returns null when invalid or above 2^64-1.
- */
-export function parseMemory(s: string): bigint | null {
-  let i = 0;
-  while (i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
-  const mul = MEM_UNITS[s.slice(i).toLowerCase()];
-  if (mul === undefined) return null;
-  const digits = s.slice(0, i);
-  if (digits.length >= 128) return null;
-  const v = digits === '' ? 0n : BigInt(digits);
-  if (v > ULLONG_MAX / mul) return null;
-  return v * mul;
-}
+export { parseMemory };
 
 /** strtoll(s, 8) that must consume the whole string (leading spaces and a sign allowed). */
 function parseOctal(s: string): bigint | null {
@@ -442,7 +445,7 @@ export function parseParam(p: ParamSpec, args: string[], cfg: Config): unknown {
         const f = (x: bigint) => (p.type === 'octal' ? x.toString(8) : x.toString());
         return new ValueError(`argument must be between ${f(min)} and ${f(max)} inclusive`);
       }
-      return n;
+      return p.type === 'memory' && p.unsigned === true ? cmp : n;
     }
     case 'string':
       return v;

@@ -16,6 +16,7 @@ export const E = {
   INVALID_DB: 'ERR invalid DB index',
   SAME_OBJECT: 'ERR source and destination objects are the same',
   NOAUTH: 'NOAUTH Authentication required.',
+  OOM: "OOM command not allowed when used memory > 'maxmemory'.",
   WRONGPASS: 'WRONGPASS invalid username-password pair or user is disabled.',
   STRING_TOO_LONG: 'ERR string exceeds maximum allowed size (proto-max-bulk-len)',
   BIT_OFFSET: 'ERR bit offset is not an integer or out of range',

@@ -8,12 +8,13 @@
  * Values are what Respite can honestly measure: qbuf is the parser's
  * unparsed bytes, obl the reply bytes not yet flushed, omem the bytes the
  * socket still holds, rbs the writer's chunk size. Respite has no growable
- * query buffer nor reply list, so qbuf-free and oll are 0 and tot-mem is an
- * estimate (a fixed per-client overhead plus the buffers above).
+ * query buffer nor reply list, so qbuf-free and oll are 0; tot-mem is
+ * clientMemory() (client-memory.ts), the figure client eviction sums.
  * ========================================================================== */
 
 import { CF, type Client } from './client';
 import type { Server } from './server';
+import { clientMemory } from './client-memory';
 
 /** Client classes (Redis's CLIENT_TYPE_*), for LIST/KILL TYPE filters. */
 export const enum ClientType {
@@ -25,8 +26,6 @@ export const enum ClientType {
 
 /** Reply chunk size of the writer (reported as rbs / rbp). */
 const REPLY_CHUNK = 16 * 1024;
-/** Rough fixed cost of one client: Client object, parser, writer, socket wrapper. */
-const CLIENT_OVERHEAD = 4096;
 
 /** Redis's getClientType: monitors count as normal clients. */
 export function clientType(c: Client): ClientType {
@@ -96,7 +95,7 @@ export function clientInfoLine(c: Client, self: Client | null): string {
     if (!c.readPaused) events += 'r';
     if (s.writableLength > 0) events += 'w';
   }
-  const totMem = CLIENT_OVERHEAD + REPLY_CHUNK + qbuf + argvm + c.multiMem + omem;
+  const totMem = clientMemory(c, c === self);
   return 'id=' + c.id +
     ' addr=' + c.addr +
     ' laddr=' + c.laddr +

@@ -11,6 +11,8 @@
 
 import type { Server } from './server';
 import { expireCycleLatency } from './latency';
+import { refreshClientsMemory } from './memory';
+import { clientsMemCron } from './client-evict';
 
 /** Keys sampled per loop at effort 1 (ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP). */
 const KEYS_PER_LOOP = 20;
@@ -97,11 +99,13 @@ export class Cron {
     srv.updateLruClock();
     const now = Date.now();
     if (srv.blocking.count !== 0) srv.blocking.handleTimeouts(now);
+    refreshClientsMemory(srv); // client buffers count in used_memory (maxmemory)
     if (srv.config.activeExpireEnabled) this.activeExpireCycle();
     this.databasesRehash();
     if (now - this.lastClientsCheck >= 1000) {
       this.lastClientsCheck = now;
       this.clientsCron(now);
+      clientsMemCron(srv); // maxmemory-clients: re-measure everyone, evict if over
     }
     if (now - this.lastMetrics >= 100) {
       this.lastMetrics = now;

@@ -21,6 +21,8 @@ import { isCrossProtocolAttack, securityWarning } from '../commands/security';
 import { execCommandAbort, flagTransaction, queueMultiCommand, runsInsideMulti } from './multi';
 import { feedMonitors } from './monitor';
 import { slowCall } from './slowlog';
+import { EvictResult } from './evict';
+import { evictClients } from './client-evict';
 
 /** Sink that drops replies (CLIENT REPLY OFF / SKIP). */
 const NULL_SINK: ReplySink = { write: () => true };
@@ -106,6 +108,18 @@ export function lookupCommand(c: Client, argv: string[]): CommandEntry | null {
   return sub;
 }
 
+/**
+ * Whether a command must be refused while memory cannot be freed (Redis's
+ * processCommand): denyoom commands, EXEC of a queue holding one, and
+ * anything queued inside MULTI except EXEC / DISCARD / QUIT / RESET.
+ */
+function rejectOnOom(c: Client, e: CommandEntry): boolean {
+  if (e.flagBits & CMD.DENYOOM) return true;
+  const name = e.parent === null ? e.spec.name : '';
+  if (name === 'exec') return (c.multiCmdFlags & CMD.DENYOOM) !== 0;
+  return (c.flags & CF.MULTI) !== 0 && name !== 'discard' && name !== 'quit' && name !== 'reset';
+}
+
 /** The gatekeeper: run all generic checks, then call(). */
 export function processCommand(c: Client, argv: string[]): void {
   c.argv = argv;
@@ -166,6 +180,13 @@ function gate(c: Client, argv: string[]): void {
   }
   if (c.flags & CF.MULTI && bits & CMD.NO_MULTI) {
     reject(c, e, 'ERR Command not allowed inside a transaction');
+    return;
+  }
+  // maxmemory-clients: disconnect the biggest clients first (maybe this one: then no reply).
+  if (evictClients(srv, c, true)) return;
+  // maxmemory: evict keys; when that cannot make room, refuse what may grow memory.
+  if (srv.config.maxmemory !== 0 && srv.eviction.perform() === EvictResult.FAIL && rejectOnOom(c, e)) {
+    reject(c, e, E.OOM);
     return;
   }
   // Monitors (CF.SLAVE) may not touch the keyspace, as Redis refuses replicas.

@@ -36,11 +36,8 @@ import { randomBytes } from 'node:crypto';
 import { CF } from './client';
 import type { Server } from './server';
 import { REDIS_VERSION, RESPITE_VERSION } from './server';
-import { formatPercentile } from '../config/table';
+import { formatParam, formatPercentile, lookupParam } from '../config/table';
 import { allocatorName, memoryOverhead } from './memory';
-
-/** Memory in use when the server modules were loaded (INFO used_memory_startup). */
-const STARTUP_MEMORY = usedMemory(process.memoryUsage());
 
 /** Every section, in Redis's output order. */
 export const INFO_SECTIONS = [
@@ -130,10 +127,6 @@ export function bytesToHuman(n: number): string {
     d /= 1024;
   }
   return `${n}B`;
-}
-
-function usedMemory(m: NodeJS.MemoryUsage): number {
-  return m.heapUsed + m.external;
 }
 
 /** Lines of one section being built (field providers may override values). */
@@ -290,9 +283,11 @@ function memorySection(srv: Server, L: Lines, st: InfoState): void {
   L.add('used_memory_functions', 0);
   L.add('used_memory_scripts', 0);
   L.add('used_memory_scripts_human', '0B');
-  L.add('maxmemory', 0);
-  L.add('maxmemory_human', '0B');
-  L.add('maxmemory_policy', 'noeviction');
+  const maxmemory = srv.config.maxmemory;
+  const maxText = formatParam(lookupParam('maxmemory')!, srv.config);
+  L.add('maxmemory', maxText);
+  L.add('maxmemory_human', maxmemory >= 1024 ** 6 ? maxText + 'B' : bytesToHuman(maxmemory));
+  L.add('maxmemory_policy', srv.config.maxmemoryPolicy);
   L.add('allocator_frag_ratio', ratio(mh.allocFrag));
   L.add('allocator_frag_bytes', mh.allocFragBytes);
   L.add('allocator_rss_ratio', ratio(mh.allocRss));
@@ -370,9 +365,10 @@ function statsSection(srv: Server, L: Lines): void {
   L.add('expired_time_cap_reached_count', s.expiredTimeCapReached);
   L.add('expire_cycle_cpu_milliseconds', Math.floor(s.expireCycleCpuMs));
   L.add('evicted_keys', s.evictedKeys);
-  L.add('evicted_clients', 0);
-  L.add('total_eviction_exceeded_time', 0);
-  L.add('current_eviction_exceeded_time', 0);
+  L.add('evicted_clients', s.evictedClients);
+  const exceeded = srv.eviction.currentExceededMs();
+  L.add('total_eviction_exceeded_time', Math.floor(srv.eviction.exceededTotalMs + exceeded));
+  L.add('current_eviction_exceeded_time', Math.floor(exceeded));
   L.add('keyspace_hits', s.keyspaceHits);
   L.add('keyspace_misses', s.keyspaceMisses);
   L.add('pubsub_channels', 0);

@@ -2,8 +2,9 @@
  * Keyspace side effects: the one helper every write calls.
  *
  * After a command modifies a key it calls keyChanged(): the dirty counter
- * (persistence), the modified-key signal (WATCH, client-side caching) and
- * the keyspace notification all happen here, so no command can forget one.
+ * (persistence), the memory account (Db.recost), the modified-key signal
+ * (WATCH, client-side caching) and the keyspace notification all happen
+ * here, so no command can forget one.
  * The signal and notification sinks are hook lists that the transaction,
  * tracking and pub/sub subsystems register into.
  * Read lookups go through lookupRead() so hits/misses are counted once.
@@ -61,6 +62,7 @@ export interface KeyspaceHooks {
 export function keyChanged(c: Client, db: Db, key: string, cls: number, event: string): void {
   const srv = c.server;
   srv.dirty++;
+  db.recost(key); // the memory account follows in-place edits of collections / RawStrings
   const hooks = srv.keyHooks;
   for (let i = 0; i < hooks.modified.length; i++) hooks.modified[i](db, key);
   if (cls !== 0) for (let i = 0; i < hooks.event.length; i++) hooks.event[i](cls, event, key, db.id);

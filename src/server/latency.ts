@@ -77,6 +77,15 @@ export class LatencyMonitor {
   private lastTick = 0;
   private probe: NodeJS.Timeout | null = null;
 
+  /** Record `ms` (float) for `event` if it reaches latency-monitor-threshold (Redis's latencyAddSampleIfNeeded). */
+  sampleIfNeeded(event: string, ms: number, threshold: number): void {
+    const v = Math.floor(ms);
+    if (threshold > 0 && v >= threshold) {
+      this.addSample(event, v);
+      this.reportedMs += v;
+    }
+  }
+
   /** Record `ms` for `event` (Redis's latencyAddSample; callers check the threshold). */
   addSample(event: string, ms: number): void {
     let ts = this.events.get(event);

@@ -16,6 +16,7 @@ import { Client, CF } from './client';
 import { processInput, isLocalClient } from './dispatch';
 import type { Server } from './server';
 import { checkOutputLimit } from './pubsub';
+import { evictClients } from './client-evict';
 
 /** Stop reading from a client while this many reply bytes wait in its socket. */
 const OUTPUT_PAUSE = 256 * 1024 * 1024;
@@ -237,6 +238,7 @@ function onData(c: Client, chunk: Buffer): void {
   }
   processInput(c);
   afterBatch(c);
+  if (evictClients(srv, c)) return; // maxmemory-clients, as in Redis's beforeSleep
   srv.cron.beforeSleep(); // Redis's beforeSleep fast expiry cycle (self-limiting)
 }
 

@@ -1,240 +1,27 @@
 /* ==========================================================================
- * Memory accounting: what MEMORY USAGE / STATS / DOCTOR and INFO memory
- * report, computed from how Respite really holds data in V8 (not from
- * Redis's jemalloc numbers).
+ * Memory accounting: what MEMORY USAGE / STATS / DOCTOR, INFO memory and
+ * maxmemory eviction see, computed from how Respite really holds data in
+ * V8 (store/cost.ts has the measured cost model).
  *
- * Per-value estimates (MEMORY USAGE). Every constant below was measured on
- * Node 20 / V8 11 (x64, no pointer compression) by creating 200k-1M
- * objects of one kind under `node --expose-gc`, forcing GC and dividing the
- * heapUsed + external growth by the count (method and table in
- * docs/memory.md):
- *   - a JS string (SeqOneByteString) costs align8(16 + length) bytes;
- *   - a RawString (APPEND/SETRANGE/SETBIT values) is an object + Buffer +
- *     ArrayBuffer + backing store: RAW_STRING_BASE + buffer capacity;
- *   - JS arrays built by push() have V8's growth slack (capacity sequence
- *     17, 43, 82, ...: new = n + n/2 + 16), which we reproduce;
- *   - a Dict (store/dict.ts) costs a fixed part (5 typed arrays + 2 page
- *     lists), 8 + 8 bytes per pool slot in the key/value page arrays (with
- *     push slack), 12 bytes per slot in its typed pages (hash, next, meta:
- *     page 0 grows by doubling, later pages are full 16384-slot pages) and
- *     4 bytes per bucket in the bucket table(s). Freed pool slots still
- *     cost until the dict empties, so sparse dicts report more per entry;
- *   - numbers stored in generic arrays (the Dict value pages are shared by
- *     every Dict, so V8 keeps them generic) are boxed HeapNumbers (16
- *     bytes) unless they are small integers (Smi: int32 on x64).
- * Collections are sampled like Redis's objectComputeSize: the first
- * `samples` elements (default 5, 0 = all) give an average element size
- * that is multiplied by the element count; the structure itself (arrays,
- * dicts, tree leaves, list nodes) is computed exactly from its shape.
- *
- * Server-wide figures (MEMORY STATS, INFO memory, MEMORY DOCTOR) come from
- * process.memoryUsage() and the dict overheads above; see memoryOverhead().
- * The peak is sampled whenever one of those commands runs.
+ * used_memory is an account, not a heap reading: startup memory + the
+ * keyspace account of every database (Db.bytes: keys and values, kept up
+ * to date on every write) + the structure of the keyspace and expires
+ * dicts + client memory. V8's heapUsed also counts garbage not yet
+ * collected, which can be several times the live data between GCs; the
+ * account tracks the live data only, so maxmemory eviction neither evicts
+ * because of garbage nor waits for a GC to see that memory was freed.
+ * The allocator.* and rss figures are the real V8 / process numbers.
+ * Client memory (query and reply buffers, per-client structures) is summed
+ * over the clients by refreshClientsMemory(): by the cron every tick and
+ * whenever INFO / MEMORY STATS run, so eviction sees it with <= 1 tick lag.
  * ========================================================================== */
 
 import type { Server } from './server';
+import type { Db } from '../store/db';
 import { CF } from './client';
+import { clientMemory } from './client-memory';
 import type { Dict } from '../store/dict';
-import { RawString, FixedEncodingString, type Value } from '../store/values';
-import { HashValue } from '../store/hash';
-import { SetValue } from '../store/set';
-import { ListValue } from '../store/list';
-import { ZSet } from '../store/zset';
-import { Leaf, Inner } from '../store/zset-tree';
-
-// --- measured V8 costs (bytes) ---------------------------------------------------
-
-/** SeqOneByteString header: map + hash + length. */
-const STRING_HEADER = 16;
-/** RawString object + Buffer (Uint8Array) + ArrayBuffer + backing-store record, excluding the bytes. */
-export const RAW_STRING_BASE = 232;
-/** A boxed double (HeapNumber). */
-const HEAP_NUMBER = 16;
-/** JSArray object (map, properties, elements, length). */
-const JS_ARRAY = 32;
-/** FixedArray / FixedDoubleArray header (map, length). */
-const FIXED_ARRAY_HEADER = 16;
-/** Empty values, measured (object + its initial empty arrays / ring). */
-const HASH_BASE = 120;
-const SET_BASE = 88;
-const LIST_BASE = 144;
-const ZSET_BASE = 128;
-/** An empty Dict (4 buckets): object, 5 tiny typed arrays with their ArrayBuffers, 2 page lists. */
-const DICT_EMPTY = 1326;
-/** A ListNode object (4 fields) plus its JSArray and FixedArray headers. */
-const LIST_NODE = 56 + JS_ARRAY + FIXED_ARRAY_HEADER;
-/** A B+tree leaf object (4 fields) plus its two arrays' headers. */
-const TREE_LEAF = 56 + 2 * (JS_ARRAY + FIXED_ARRAY_HEADER);
-/** A B+tree inner node (4 arrays). */
-const TREE_INNER = 56 + 4 * (JS_ARRAY + FIXED_ARRAY_HEADER);
-/** Average capacity / length of leaf arrays (splice growth after 64/64 splits), measured. */
-const TREE_SLACK = 1.3;
-/** Slots per Dict pool page (store/dict.ts PAGE). */
-const DICT_PAGE = 16384;
-/** Default MEMORY USAGE samples (Redis's OBJ_COMPUTE_SIZE_DEF_SAMPLES). */
-export const DEFAULT_SAMPLES = 5;
-
-/** Bytes of a latin1 JS string of `len` chars. */
-export function strBytes(len: number): number {
-  return (STRING_HEADER + len + 7) & ~7;
-}
-
-/** Capacity V8 gives an array grown to `n` elements one push() at a time. */
-export function pushCapacity(n: number): number {
-  let c = 0;
-  while (c < n) c = c + 1 + ((c + 1) >> 1) + 16;
-  return c;
-}
-
-/** Bytes of a push()-grown JS array of `n` pointers or doubles (object + backing store). */
-function arrayBytes(n: number): number {
-  return JS_ARRAY + FIXED_ARRAY_HEADER + 8 * pushCapacity(n);
-}
-
-/** The 16384-slot page's push() capacity (every full page has it). */
-const FULL_PAGE_CAP = pushCapacity(DICT_PAGE);
-
-/**
- * Structural bytes of a Dict (not its keys or values): see the banner.
- * Computed from the pool high-water mark and the bucket count, both public.
- */
-export function dictBytes(d: Dict<unknown>): number {
-  const used = d.slots;
-  const fullPages = Math.floor(used / DICT_PAGE);
-  const rest = used - fullPages * DICT_PAGE;
-  let typedSlots: number;
-  if (fullPages === 0) {
-    typedSlots = 4;
-    while (typedSlots < used) typedSlots *= 2;
-  } else {
-    typedSlots = (fullPages + (rest > 0 ? 1 : 0)) * DICT_PAGE;
-  }
-  const jsSlots = fullPages * FULL_PAGE_CAP + pushCapacity(rest);
-  return DICT_EMPTY - 4 * 12 - 4 * 4 + typedSlots * 12 + jsSlots * 16 + d.buckets * 4;
-}
-
-/** True if V8 holds `n` unboxed in a generic array (a Smi: int32, not -0). */
-function isSmi(n: number): boolean {
-  return (n | 0) === n && !Object.is(n, -0);
-}
-
-// --- per-value estimate (MEMORY USAGE) ------------------------------------------
-
-/** Bytes of a string value in either representation. */
-function stringValueBytes(v: string | RawString): number {
-  if (typeof v === 'string') return strBytes(v.length);
-  let b = RAW_STRING_BASE + v.buf.length;
-  if (v instanceof FixedEncodingString) b += 8 + strBytes(v.text.length);
-  return b;
-}
-
-/** Average of `total` over `n` samples times `count` (0 when nothing was sampled). */
-function extrapolate(total: number, n: number, count: number): number {
-  return n === 0 ? 0 : Math.round((total / n) * count);
-}
-
-function hashBytes(h: HashValue, samples: number): number {
-  const n = h.size;
-  let sampled = 0, sum = 0;
-  if (h.dict === null) {
-    for (let i = 0; i < n && sampled < samples; i++, sampled++) sum += strBytes(h.lf[i].length) + strBytes(h.lv[i].length);
-    return HASH_BASE + 2 * (arrayBytes(n) - JS_ARRAY) + extrapolate(sum, sampled, n);
-  }
-  const d = h.dict;
-  for (let i = 0; i < d.slots && sampled < samples; i++) {
-    const k = d.keyAt(i);
-    if (k === null) continue;
-    sum += strBytes(k.length) + strBytes(d.valAt(i).length);
-    sampled++;
-  }
-  return HASH_BASE + dictBytes(d) + extrapolate(sum, sampled, n);
-}
-
-function setBytes(s: SetValue, samples: number): number {
-  const n = s.size;
-  let sampled = 0, sum = 0;
-  if (s.ints !== null) {
-    const a = s.ints;
-    for (let i = 0; i < n && sampled < samples; i++, sampled++) sum += strBytes(a[i].length);
-    return SET_BASE + arrayBytes(n) - JS_ARRAY + extrapolate(sum, sampled, n);
-  }
-  const d = s.dict as Dict<number>;
-  for (let i = 0; i < d.slots && sampled < samples; i++) {
-    const k = d.keyAt(i);
-    if (k === null) continue;
-    sum += strBytes(k.length);
-    sampled++;
-  }
-  return SET_BASE + dictBytes(d) + extrapolate(sum, sampled, n);
-}
-
-function listBytes(l: ListValue, samples: number): number {
-  // Structure is exact: every node's array capacity is known.
-  let b = LIST_BASE + 8 * (l.nodes.length - 1);
-  let sampled = 0, sum = 0;
-  for (let k = 0; k < l.nn; k++) {
-    const nd = l.node(k);
-    b += LIST_NODE + 8 * nd.a.length;
-    for (let i = 0; i < nd.n && sampled < samples; i++, sampled++) sum += strBytes(nd.a[nd.lo + i].length);
-  }
-  return b + extrapolate(sum, sampled, l.len);
-}
-
-/** Bytes of the B+tree's nodes (leaves and inner nodes), members and scores excluded. */
-function treeBytes(node: Leaf | Inner): number {
-  if (node instanceof Leaf) return TREE_LEAF + Math.round(16 * TREE_SLACK * node.ms.length);
-  let b = TREE_INNER + Math.round(32 * TREE_SLACK * node.kids.length);
-  for (let i = 0; i < node.kids.length; i++) b += treeBytes(node.kids[i]);
-  return b;
-}
-
-function zsetBytes(z: ZSet, samples: number): number {
-  const n = z.size;
-  let sampled = 0, sum = 0;
-  if (z.dict === null) {
-    for (let i = 0; i < n && sampled < samples; i++, sampled++) sum += strBytes(z.lm[i].length);
-    return ZSET_BASE + 2 * (arrayBytes(n) - JS_ARRAY) + extrapolate(sum, sampled, n);
-  }
-  // Members are shared by the dict and the tree (one string each); the
-  // dict boxes non-Smi scores, the tree keeps them unboxed in its leaves.
-  const d = z.dict;
-  for (let i = 0; i < d.slots && sampled < samples; i++) {
-    const k = d.keyAt(i);
-    if (k === null) continue;
-    sum += strBytes(k.length) + (isSmi(d.valAt(i)) ? 0 : HEAP_NUMBER);
-    sampled++;
-  }
-  const tree = z.tree === null ? 0 : treeBytes(z.tree.root) + 64;
-  return ZSET_BASE + dictBytes(d) + tree + extrapolate(sum, sampled, n);
-}
-
-/**
- * Estimated bytes held by a value (MEMORY USAGE without the key's own
- * costs). `samples` elements of a collection are measured (Infinity = all).
- */
-export function valueBytes(v: Value, samples: number): number {
-  if (typeof v === 'string' || v instanceof RawString) return stringValueBytes(v);
-  if (v instanceof HashValue) return hashBytes(v, samples);
-  if (v instanceof SetValue) return setBytes(v, samples);
-  if (v instanceof ListValue) return listBytes(v, samples);
-  if (v instanceof ZSet) return zsetBytes(v, samples);
-  // A value kind this module does not know yet: its object header only.
-  return 64;
-}
-
-/** Smallest per-entry cost of a dict: two page-array pointers, three typed-array words, one bucket. */
-const MIN_ENTRY = 8 + 8 + 12 + 4;
-
-/**
- * Marginal cost of one entry in a dict: its structure beyond the empty
- * dict, averaged over the entries (so slack, free slots and buckets are
- * shared out), never below the bare slot cost. The empty dict itself is
- * server overhead (MEMORY STATS overhead.hashtable.*), not the key's.
- */
-function perEntry(d: Dict<unknown>): number {
-  if (d.size === 0) return 0;
-  return Math.max(MIN_ENTRY, (dictBytes(d) - DICT_EMPTY) / d.size);
-}
+import { strBytes, valueBytes, perEntry, dictBytes, HEAP_NUMBER, DICT_EMPTY } from '../store/cost';
 
 /**
  * MEMORY USAGE of `key` in database `dbIndex`: key string + value + the
@@ -255,12 +42,46 @@ export function keyUsage(srv: Server, dbIndex: number, key: string, samples: num
 // --- server-wide figures (MEMORY STATS, INFO memory, MEMORY DOCTOR) -------------
 
 /** heapUsed + external: V8 objects in use plus Buffer/ArrayBuffer memory held outside the heap. */
-export function usedMemory(m: NodeJS.MemoryUsage): number {
+function heapInUse(m: NodeJS.MemoryUsage): number {
   return m.heapUsed + m.external;
 }
 
-/** Usage when this module was loaded, i.e. with the server code loaded and no data (startup.allocated). */
-export const STARTUP_MEMORY = usedMemory(process.memoryUsage());
+/** V8 usage when this module was loaded, i.e. with the server code loaded and no data (startup.allocated). */
+export const STARTUP_MEMORY = heapInUse(process.memoryUsage());
+
+/**
+ * Structure bytes of a database's dicts beyond their empty state (empty
+ * dicts are part of startup memory): keyspace, and expires with one boxed
+ * deadline per entry.
+ */
+function dbOverhead(db: Db): { main: number; expires: number } {
+  const main = dictBytes(db.dict as Dict<unknown>) - DICT_EMPTY;
+  const expires = dictBytes(db.expires as Dict<unknown>) - DICT_EMPTY + HEAP_NUMBER * db.expires.size;
+  return { main, expires };
+}
+
+/**
+ * used_memory (see the banner): startup + per non-empty database its
+ * account and dict structures + the last client-memory sum. Cheap enough
+ * to run before every command while maxmemory is set.
+ */
+export function usedMemory(srv: Server): number {
+  let total = STARTUP_MEMORY + srv.clientsMemory;
+  const dbs = srv.dbs;
+  for (let i = 0; i < dbs.length; i++) {
+    const db = dbs[i];
+    if (db.dict.slots !== 0) total += db.bytes + dictBytes(db.dict as Dict<unknown>) - DICT_EMPTY;
+    if (db.expires.slots !== 0) {
+      total += dictBytes(db.expires as Dict<unknown>) - DICT_EMPTY + HEAP_NUMBER * db.expires.size;
+    }
+  }
+  return total;
+}
+
+/** Re-sum client memory into srv.clientsMemory (cron tick, INFO, MEMORY STATS). */
+export function refreshClientsMemory(srv: Server): void {
+  srv.clientsMemory = clientBuffers(srv).mem;
+}
 
 const PEAKS = new WeakMap<Server, number>();
 
@@ -317,13 +138,13 @@ export interface MemOverhead {
   normalClients: number;
 }
 
-/** Input + output buffer bytes of normal clients and their count. */
+/** Memory of normal clients (server/client-memory.ts: structures and buffers) and their count. */
 function clientBuffers(srv: Server): { mem: number; count: number } {
   let mem = 0, count = 0;
   for (const c of srv.clients.values()) {
     if (c.flags & CF.SLAVE) continue;
     count++;
-    mem += c.parser.buffered + c.w.pending + (c.socket !== null ? c.socket.writableLength : 0);
+    mem += clientMemory(c);
   }
   return { mem, count };
 }
@@ -335,30 +156,31 @@ function ratio(a: number, b: number): number {
 
 /**
  * Gather the server-wide memory figures (Redis's getMemoryOverheadData):
- * allocated = heapUsed + external, active = heapTotal + external,
- * resident = rss; overhead = startup + client buffers + per-db dict
- * structures; dataset = allocated - overhead (0 if negative). Updates the
- * peak.
+ * used = the account (usedMemory); overhead = startup + client memory +
+ * per-db dict structures; dataset = used - overhead (the keyspace
+ * accounts). allocator.allocated = heapUsed + external (garbage included),
+ * active = heapTotal + external, resident = rss. Refreshes the client
+ * memory sum and updates the peak.
  */
 export function memoryOverhead(srv: Server): MemOverhead {
   const m = process.memoryUsage();
-  const used = usedMemory(m);
-  const peak = notePeak(srv, used);
   const clients = clientBuffers(srv);
+  srv.clientsMemory = clients.mem;
+  const used = usedMemory(srv);
+  const peak = notePeak(srv, used);
   let total = STARTUP_MEMORY + clients.mem;
   let keys = 0;
   const dbs: DbOverhead[] = [];
   for (const db of srv.dbs) {
     if (db.dict.size === 0) continue;
     keys += db.dict.size;
-    const main = dictBytes(db.dict as Dict<unknown>);
-    const expires = db.expires.size === 0 ? 0 : dictBytes(db.expires as Dict<unknown>) + HEAP_NUMBER * db.expires.size;
+    const { main, expires } = dbOverhead(db);
     dbs.push({ id: db.id, main, expires });
     total += main + expires;
   }
   const net = used > STARTUP_MEMORY ? used - STARTUP_MEMORY : 1;
   const dataset = Math.max(0, used - total);
-  const allocated = used, active = m.heapTotal + m.external, resident = m.rss;
+  const allocated = heapInUse(m), active = m.heapTotal + m.external, resident = m.rss;
   return {
     peak, used, startup: STARTUP_MEMORY,
     replBacklog: 0, clientsSlaves: 0, clientsNormal: clients.mem, clusterLinks: 0, aofBuffer: 0,

@@ -22,6 +22,7 @@ import { clientInfoLine, clientType, ClientType } from './clientlist';
 import { setInfoField } from './info';
 import { installNotifications } from './notify';
 import type { Server } from './server';
+import { noteClientMemory } from './client-evict';
 
 /** One client's subscriptions (insertion-ordered, like Redis's per-client dict/list). */
 class ClientSubs {
@@ -262,7 +263,7 @@ export class PubSub {
     for (const c of list) {
       if (c.flags & CF.CLOSE_ASAP || c.socket === null) continue;
       c.w.flush();
-      checkOutputLimit(c);
+      if (!checkOutputLimit(c)) noteClientMemory(c);
     }
   }
 

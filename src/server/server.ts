@@ -21,6 +21,7 @@ import { Tracking } from './tracking';
 import { Slowlog } from './slowlog';
 import { LatencyMonitor } from './latency';
 import { installIntrospection } from './monitor';
+import { Eviction, EvictPolicy, policyBits, lfuNew, lfuTouch } from './evict';
 import type { GateHooks } from './dispatch';
 import type { KeyspaceHooks } from './keyspace';
 import { Level } from './log';
@@ -93,6 +94,14 @@ export class Server implements KeyspaceHost {
   noTouch = false;
   /** LRU clock in seconds, 24 bits (Redis's LRU_CLOCK). */
   lruClock = 0;
+  /** maxmemory-policy as EvictPolicy bits (kept in step by CONFIG SET). */
+  evictPolicy = 0;
+  /** Keys' metadata words hold LFU counters (an LFU policy), else LRU clocks. */
+  lfu = false;
+  /** Eviction state (server/evict.ts). */
+  readonly eviction: Eviction;
+  /** Client memory at the last refresh (server/memory.ts refreshClientsMemory), part of used_memory. */
+  clientsMemory = 0;
 
   constructor(config: Config, log?: Logger) {
     this.config = config;
@@ -112,6 +121,14 @@ export class Server implements KeyspaceHost {
     });
     installIntrospection(this);
     this.updateLruClock();
+    this.eviction = new Eviction(this);
+    this.policyChanged();
+  }
+
+  /** Follow maxmemory-policy: policy bits and which metadata (LRU or LFU) keys keep. */
+  policyChanged(): void {
+    this.evictPolicy = policyBits(this.config.maxmemoryPolicy);
+    this.lfu = (this.evictPolicy & EvictPolicy.LFU) !== 0;
   }
 
   /**
@@ -152,12 +169,17 @@ export class Server implements KeyspaceHost {
     this.blocking.signalReady(db, key);
   }
 
-  touchMeta(_old: number): number {
-    return this.lruClock;
+  touchMeta(old: number): number {
+    return this.lfu ? lfuTouch(old, this.now, this) : this.lruClock;
   }
 
   newMeta(): number {
-    return this.lruClock;
+    return this.lfu ? lfuNew(this.now) : this.lruClock;
+  }
+
+  /** An overwritten value: LFU keeps the key's counter (Redis's dbOverwrite), LRU starts afresh. */
+  overwriteMeta(old: number): number {
+    return this.lfu ? old : this.lruClock;
   }
 
   /** True if new connections must authenticate (requirepass set). */

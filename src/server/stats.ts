@@ -19,6 +19,8 @@ export class Stats {
   expiredTimeCapReached = 0;
   expireCycleCpuMs = 0;
   evictedKeys = 0;
+  /** Clients disconnected by maxmemory-clients (server/client-evict.ts). */
+  evictedClients = 0;
   keyspaceHits = 0;
   keyspaceMisses = 0;
   totalErrorReplies = 0;

@@ -10,10 +10,19 @@
  *
  * No RESP here: what happens around a removal (stats, notifications,
  * propagation) is delegated to the KeyspaceHost.
+ *
+ * Memory account: `bytes` is the running cost (store/cost.ts) of every key
+ * string and value held. Every path that stores or removes a value goes
+ * through this class and adjusts it; a collection or RawString edited in
+ * place is re-costed by recost() (called from keyChanged after each write).
+ * A value remembers what it was charged (RObj.acct), and exactly that is
+ * released when it leaves, so the account cannot drift. It is what
+ * used_memory and maxmemory eviction use (server/memory.ts).
  * ========================================================================== */
 
 import { Dict } from './dict';
 import type { Value } from './values';
+import { accountBytes, strBytes } from './cost';
 import type { Client } from '../server/client';
 
 /** What a Db needs from the server. */
@@ -28,6 +37,8 @@ export interface KeyspaceHost {
   touchMeta(old: number): number;
   /** Metadata word for a newly created key. */
   newMeta(): number;
+  /** Metadata word for a key whose value is overwritten (LFU keeps the old counter, LRU restarts). */
+  overwriteMeta(old: number): number;
   /** True while the running command must not update access metadata (CLIENT NO-TOUCH, OBJECT). */
   noTouch: boolean;
   /** A key some client is blocked on came into existence (Redis's signalKeyAsReady). */
@@ -59,11 +70,45 @@ export class Db {
    * does not move it.
    */
   readonly blockedOn = new Map<string, Client[]>();
+  /** Memory account of keys + values (see the banner). */
+  bytes = 0;
 
   constructor(public id: number, public host: KeyspaceHost) {}
 
   get size(): number {
     return this.dict.size;
+  }
+
+  /** Charge `v` to the account: strings by length, other values via accountBytes (remembered in acct). */
+  private static charge(v: Value): number {
+    if (typeof v === 'string') return strBytes(v.length);
+    return (v.acct = accountBytes(v));
+  }
+
+  /** What `v` was charged when stored (the amount to release). */
+  private static charged(v: Value): number {
+    return typeof v === 'string' ? strBytes(v.length) : v.acct;
+  }
+
+  /** Remove `key` from the dict and the account; false if absent. TTL untouched. */
+  private unlink(key: string): boolean {
+    const v = this.dict.take(key);
+    if (v === undefined) return false;
+    this.bytes -= strBytes(key.length) + Db.charged(v);
+    return true;
+  }
+
+  /**
+   * Re-cost the value of `key` after an in-place edit (a collection or a
+   * RawString changed without being re-stored). Strings stored with
+   * set/add/setSlot are already accounted for, so they are skipped.
+   */
+  recost(key: string): void {
+    const v = this.dict.get(key);
+    if (v === undefined || typeof v === 'string') return;
+    const b = accountBytes(v);
+    this.bytes += b - v.acct;
+    v.acct = b;
   }
 
   /**
@@ -75,7 +120,7 @@ export class Db {
     const when = this.expires.get(key);
     if (when === undefined || when >= this.host.now) return false;
     if (!this.host.expireEnabled) return true;
-    this.dict.delete(key);
+    this.unlink(key);
     this.expires.delete(key);
     this.host.onExpired(this, key);
     return true;
@@ -87,7 +132,7 @@ export class Db {
    * lookups. The host is told, as for a lazy expiry.
    */
   deleteExpired(key: string): void {
-    this.dict.delete(key);
+    this.unlink(key);
     this.expires.delete(key);
     this.host.onExpired(this, key);
   }
@@ -121,6 +166,8 @@ export class Db {
 
   /** Replace the value in a slot returned by lookupSlot(), keeping TTL and metadata. */
   setSlot(slot: number, val: Value): void {
+    this.bytes -= Db.charged(this.dict.valAt(slot));
+    this.bytes += Db.charge(val);
     this.dict.setValAt(slot, val);
   }
 
@@ -137,6 +184,7 @@ export class Db {
 
   /** Add a key that is known to be absent. */
   add(key: string, val: Value): void {
+    this.bytes += strBytes(key.length) + Db.charge(val);
     const slot = this.dict.add(key, val);
     this.dict.setMetaAt(slot, this.host.newMeta());
     if (this.blockedOn.size !== 0 && this.blockedOn.has(key)) this.host.keyReady(this, key);
@@ -153,8 +201,8 @@ export class Db {
       this.add(key, val);
       return;
     }
-    this.dict.setValAt(slot, val);
-    this.dict.setMetaAt(slot, this.host.newMeta());
+    this.setSlot(slot, val);
+    this.dict.setMetaAt(slot, this.host.overwriteMeta(this.dict.metaAt(slot)));
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
   }
 
@@ -162,12 +210,12 @@ export class Db {
   replace(key: string, val: Value): void {
     const slot = this.dict.find(key);
     if (slot < 0) this.add(key, val);
-    else this.dict.setValAt(slot, val);
+    else this.setSlot(slot, val);
   }
 
   /** Remove a key and its TTL. Returns true if it existed. */
   delete(key: string): boolean {
-    if (!this.dict.delete(key)) return false;
+    if (!this.unlink(key)) return false;
     if (this.expires.size !== 0) this.expires.delete(key);
     this.dict.shrinkIfNeeded();
     return true;
@@ -218,6 +266,7 @@ export class Db {
   clear(): number {
     const n = this.dict.size;
     this.dict.clear();
+    this.bytes = 0;
     this.expires.clear();
     this.expiresCursor = 0;
     this.avgTtl = 0;
@@ -234,7 +283,8 @@ export class Db {
    */
   swapContents(other: Db): void {
     const dict = this.dict, expires = this.expires, cursor = this.expiresCursor, avg = this.avgTtl;
-    const big = this.bigExpires;
+    const big = this.bigExpires, bytes = this.bytes;
+    this.bytes = other.bytes; other.bytes = bytes;
     this.dict = other.dict; this.expires = other.expires;
     this.expiresCursor = other.expiresCursor; this.avgTtl = other.avgTtl; this.bigExpires = other.bigExpires;
     other.dict = dict; other.expires = expires;

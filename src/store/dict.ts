@@ -87,9 +87,13 @@ export class Dict<V> {
   /** Next t0 bucket to migrate while rehashing, -1 otherwise. */
   private rehashIdx = -1;
   size = 0;
+  /** Value of the entry the last delete() removed (read and cleared by take()). */
+  private removed: V;
 
   /** `empty` fills freed value slots; use 0 for numeric dicts so V8 keeps values unboxed. */
-  constructor(private readonly empty: V) {}
+  constructor(private readonly empty: V) {
+    this.removed = empty;
+  }
 
   private nextOf(i: number): number {
     return this.np[i >>> PAGE_BITS][i & PAGE_MASK];
@@ -174,6 +178,14 @@ export class Dict<V> {
     return this.t1 !== null && this.unlinkFrom(this.t1, h, key);
   }
 
+  /** Remove `key` and return its value (undefined when absent). */
+  take(key: string): V | undefined {
+    if (!this.delete(key)) return undefined;
+    const v = this.removed;
+    this.removed = this.empty;
+    return v;
+  }
+
   private unlinkFrom(t: Int32Array, h: number, key: string): boolean {
     const b = h & (t.length - 1);
     let prev = -1;
@@ -184,6 +196,7 @@ export class Dict<V> {
       if (this.hp[pg][o] === h && this.kp[pg][o] === key) {
         if (prev < 0) t[b] = nx;
         else this.setNext(prev, nx);
+        this.removed = this.vp[pg][o];
         this.freeSlot(i);
         this.size--;
         return true;
@@ -406,6 +419,28 @@ export class Dict<V> {
   }
 
   /** A random key, or null if empty (Redis's dictGetRandomKey: random bucket, random chain element). */
+  /**
+   * Up to `count` occupied slots from one random point of the slot pool,
+   * walking forward (wrapping) at most count * 10 slots, like Redis's
+   * dictGetSomeKeys: cheap, roughly random, possibly fewer than asked (a
+   * sparse pool) and never duplicated. Appends slot indexes to `out`.
+   */
+  sampleSlots(count: number, out: number[]): number {
+    const used = this.used;
+    if (this.size === 0 || used === 0) return 0;
+    let i = (Math.random() * used) | 0;
+    let got = 0;
+    const steps = Math.min(used, count * 10);
+    for (let k = 0; k < steps && got < count; k++) {
+      if (this.kp[i >>> PAGE_BITS][i & PAGE_MASK] !== null) {
+        out.push(i);
+        got++;
+      }
+      if (++i === used) i = 0;
+    }
+    return got;
+  }
+
   randomKey(): string | null {
     if (this.size === 0) return null;
     if (this.rehashIdx >= 0) this.rehashStep();

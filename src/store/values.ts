@@ -27,6 +27,11 @@ export const TYPE_NAMES: readonly string[] = ['string', 'list', 'set', 'zset', '
 /** Base class of non-primitive values. */
 export abstract class RObj {
   abstract readonly type: ObjType;
+  /**
+   * Bytes the keyspace memory account last charged for this value (Db.bytes;
+   * see store/cost.ts accountBytes). Maintained by Db only.
+   */
+  acct = 0;
   /** OBJECT ENCODING name, following Redis's rules for the same data. */
   abstract encoding(): string;
   /**

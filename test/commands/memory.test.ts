@@ -12,7 +12,8 @@ import { startRespite, RawClient } from '../helpers/servers';
 import type { RunningServer } from '../../src/index';
 import type { Reply } from '../helpers/resp';
 import { doctorReport, mallocStatsText } from '../../src/commands/memory';
-import { memoryOverhead, strBytes, pushCapacity, type MemOverhead } from '../../src/server/memory';
+import { memoryOverhead, type MemOverhead } from '../../src/server/memory';
+import { strBytes, pushCapacity } from '../../src/store/cost';
 
 let srv: RunningServer;
 let c: RawClient;

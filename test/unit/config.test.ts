@@ -56,7 +56,7 @@ test('bool, enum, int, memory and octal parsing with Redis error texts', () => {
   assert.equal(reason(parse('unixsocketperm', '1777')), 'argument must be between 0 and 777 inclusive');
 });
 
-test('memtoull accepts units in any case and rejects signs and overflow', () => {
+test('memtoull accepts units in any case, rejects signs, saturates digits and wraps units like C', () => {
   assert.equal(parseMemory('1gb'), 1n << 30n);
   assert.equal(parseMemory('1GB'), 1n << 30n);
   assert.equal(parseMemory('5k'), 5000n);
@@ -66,8 +66,14 @@ test('memtoull accepts units in any case and rejects signs and overflow', () => 
   assert.equal(parseMemory('+1'), null);
   assert.equal(parseMemory('1 mb'), null);
   assert.equal(parseMemory('18446744073709551615'), 18446744073709551615n);
-  assert.equal(parseMemory('18446744073709551616'), null);
-  assert.equal(parseMemory('18446744073709551615k'), null);
+  // strtoull saturates, the unit product wraps modulo 2^64 (CONFIG GET on Redis 7.0.15 shows these values)
+  assert.equal(parseMemory('18446744073709551616'), 18446744073709551615n);
+  assert.equal(parseMemory('99999999999999999999999'), 18446744073709551615n);
+  assert.equal(parseMemory('100000000000gb'), 15140462031452241920n);
+  assert.equal(parseMemory('20000000000gb'), 3028092406290448384n);
+  // unit names are looked up safely (no Object.prototype members)
+  assert.equal(parseMemory('5constructor'), null);
+  assert.equal(parseMemory('1__proto__'), null);
 });
 
 test('special parameters: bind, percentiles, dir', () => {

@@ -5,10 +5,10 @@
  *   npm run bench                         (compiles, then runs this file)
  *   node bench/run.mjs [--quick] [--tests set,get] [--pipelines 1,16]
  *                      [--rounds N] [--skip-throughput] [--skip-memory]
- *                      [--skip-stall] [--skip-messaging] [--stall-keys N] [--memory-keys N]
- *                      [--ports A,B]
+ *                      [--skip-stall] [--skip-messaging] [--skip-cache] [--stall-keys N]
+ *                      [--memory-keys N] [--ports A,B] [--cache-* options: see bench/cache.mjs]
  *
- * Four parts:
+ * Five parts:
  *   1. Throughput: redis-benchmark (50 clients, --csv) against each server for
  *      every test x pipeline depth. -n is sized per server from a short probe
  *      so each run lasts ~3 s; the two servers are alternated (and the order
@@ -22,6 +22,9 @@
  *      PING round trip is the worst stall a client sees.
  *   4. Messaging (bench/messaging.mjs): PUBLISH fan-out to 1 / 100 / 1000
  *      subscribers (messages delivered per second) and MULTI/EXEC blocks.
+ *   5. Cache (bench/cache.mjs): 90% GET / 10% SET over a Zipf key space 4x
+ *      maxmemory, both servers with the same maxmemory and policy (default
+ *      64mb, allkeys-lru): ops/s, hit rates, evictions, memory held.
  *
  * Everything is bounded (fixed key counts, deadlines on every wait) and both
  * servers are killed at the end, on errors and on SIGINT / SIGTERM.
@@ -36,6 +39,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { messagingBench } from './messaging.mjs';
+import { children, freePort, killAll, killOnSignals } from './procs.mjs';
+import { cacheBench, cacheDefaults, parseCacheFlag } from './cache.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MAIN = path.join(ROOT, 'dist', 'src', 'main.js');
@@ -64,7 +69,7 @@ const TARGET_SECONDS = 3;
 function parseArgs(argv) {
   const o = {
     quick: false, tests: ALL_TESTS, pipelines: [1, 16], rounds: 2, throughput: true, memory: true,
-    stall: true, messaging: true, memoryKeys: 1_000_000, stallKeys: 5_000_000, ports: null,
+    stall: true, messaging: true, cache: true, cacheOpts: cacheDefaults(), memoryKeys: 1_000_000, stallKeys: 5_000_000, ports: null,
   };
   let roundsSet = false, memSet = false, stallSet = false;
   for (let i = 0; i < argv.length; i++) {
@@ -82,6 +87,7 @@ function parseArgs(argv) {
       case '--skip-memory': o.memory = false; break;
       case '--skip-stall': o.stall = false; break;
       case '--skip-messaging': o.messaging = false; break;
+      case '--skip-cache': o.cache = false; break;
       case '--memory-keys': o.memoryKeys = Number(val()); memSet = true; break;
       case '--stall-keys': o.stallKeys = Number(val()); stallSet = true; break;
       case '--ports': o.ports = val().split(',').map(Number); break;
@@ -89,7 +95,11 @@ function parseArgs(argv) {
         console.log(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(2, 12).join('\n'));
         process.exit(0);
         break;
-      default: throw new Error(`unknown option ${a}`);
+      default: {
+        const j = parseCacheFlag(o.cacheOpts, argv, i);
+        if (j < 0) throw new Error(`unknown option ${a}`);
+        i = j;
+      }
     }
   }
   if (o.quick) {
@@ -107,21 +117,7 @@ function parseArgs(argv) {
 
 // --- process management ----------------------------------------------------------
 
-const children = new Set();
-
-/** Kill every server we started (idempotent; used on exit, errors and signals). */
-function killAll() {
-  for (const p of children) {
-    if (p.exitCode === null && p.signalCode === null) {
-      try { p.kill('SIGKILL'); } catch { /* already gone */ }
-    }
-  }
-  children.clear();
-}
-process.on('exit', killAll);
-for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.on(sig, () => { killAll(); process.exit(130); });
-}
+killOnSignals();
 
 /** Kill every server and wait (bounded) for the processes to exit. */
 async function stopAll() {
@@ -129,18 +125,6 @@ async function stopAll() {
   killAll();
   const deadline = Date.now() + 5000;
   while (procs.some((p) => p.exitCode === null && p.signalCode === null) && Date.now() < deadline) await sleep(20);
-}
-
-/** A free loopback TCP port (bound and released). */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => resolve(p));
-    });
-  });
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -502,6 +486,11 @@ async function main() {
     const respite2 = await startServer('respite', process.execPath, [...NODE_FLAGS, MAIN, '--port', String(sp2), '--bind', '127.0.0.1'], sp2);
     await stall(respite2, o.stallKeys);
     await stall(redis2, o.stallKeys);
+  }
+  if (o.cache) {
+    // Fresh servers started with --maxmemory / --maxmemory-policy by the cache part itself.
+    await stopAll();
+    await cacheBench(o.cacheOpts, { rounds: o.rounds, quick: o.quick });
   }
   killAll();
 }

@@ -172,6 +172,12 @@ export class Eviction {
 
   constructor(private readonly srv: Server) {}
 
+  /** CONFIG RESETSTAT: the exceeded-time counters restart (Redis resets both). */
+  resetStats(): void {
+    this.exceededTotalMs = 0;
+    this.exceededSince = 0;
+  }
+
   /** ms over the budget in the current episode (INFO current_eviction_exceeded_time). */
   currentExceededMs(): number {
     return this.exceededSince === 0 ? 0 : performance.now() - this.exceededSince;

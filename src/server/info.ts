@@ -485,6 +485,7 @@ const BUILDERS: Record<Section, (srv: Server, L: Lines, st: InfoState) => void> 
 /** CONFIG RESETSTAT: server stats, per-command stats and histograms, error stats. */
 export function resetStats(srv: Server): void {
   srv.stats.reset();
+  srv.eviction.resetStats();
   for (const e of srv.table.all()) {
     const s = e.stats;
     s.calls = 0;

@@ -120,10 +120,12 @@ class EvictionPool {
   readonly idle = new Float64Array(POOL_SIZE);
   readonly keys: (string | null)[] = new Array<string | null>(POOL_SIZE).fill(null);
   readonly dbs = new Int32Array(POOL_SIZE);
+  /** Slot of the key in the sampled dict when it was sampled: a still-valid slot saves a lookup. */
+  readonly slots = new Int32Array(POOL_SIZE);
 
   /** Insert a candidate (Redis's evictionPoolPopulate insertion rules). */
-  insert(key: string, idle: number, dbid: number): void {
-    const keys = this.keys, idles = this.idle, dbs = this.dbs;
+  insert(key: string, idle: number, dbid: number, slot: number): void {
+    const keys = this.keys, idles = this.idle, dbs = this.dbs, slots = this.slots;
     let k = 0;
     while (k < POOL_SIZE && keys[k] !== null && idles[k] < idle) k++;
     if (k === 0 && keys[POOL_SIZE - 1] !== null) return; // worse than everything in a full pool
@@ -132,16 +134,16 @@ class EvictionPool {
     } else if (keys[POOL_SIZE - 1] === null) {
       // free space on the right: shift k..end one to the right
       for (let j = POOL_SIZE - 1; j > k; j--) {
-        keys[j] = keys[j - 1]; idles[j] = idles[j - 1]; dbs[j] = dbs[j - 1];
+        keys[j] = keys[j - 1]; idles[j] = idles[j - 1]; dbs[j] = dbs[j - 1]; slots[j] = slots[j - 1];
       }
     } else {
       // full: drop the worst (index 0), shift 1..k-1 left, insert at k-1
       k--;
       for (let j = 0; j < k; j++) {
-        keys[j] = keys[j + 1]; idles[j] = idles[j + 1]; dbs[j] = dbs[j + 1];
+        keys[j] = keys[j + 1]; idles[j] = idles[j + 1]; dbs[j] = dbs[j + 1]; slots[j] = slots[j + 1];
       }
     }
-    keys[k] = key; idles[k] = idle; dbs[k] = dbid;
+    keys[k] = key; idles[k] = idle; dbs[k] = dbid; slots[k] = slot;
   }
 
   clear(): void {
@@ -300,7 +302,9 @@ export class Eviction {
         const db = srv.dbs[pool.dbs[k]];
         pool.keys[k] = null;
         const dict = policy & EvictPolicy.ALLKEYS ? db.dict : db.expires;
-        if (dict.has(key)) return [db, key];
+        // The sampled slot still holding this very key proves it is present, without hashing.
+        const slot = pool.slots[k];
+        if ((slot < dict.slots && dict.keyAt(slot) === key) || dict.has(key)) return [db, key];
       }
     }
   }
@@ -329,7 +333,7 @@ export class Eviction {
         const meta = allkeys ? db.dict.metaAt(samples[i]) : db.getMeta(key);
         idle = policy & EvictPolicy.LRU ? lruIdleSeconds(meta, clock) * 1000 : 255 - lfuDecayed(meta, now, decay);
       }
-      this.pool.insert(key, idle, db.id);
+      this.pool.insert(key, idle, db.id, samples[i]);
     }
   }
 }

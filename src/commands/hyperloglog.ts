@@ -97,6 +97,7 @@ function pfaddCommand(c: Client, argv: string[]): void {
     const r = hllAdd(o, argv[j], maxBytes);
     if (r === 1) updated++;
     else if (r < 0) {
+      db.recost(key); // earlier elements may have grown it (no signal, as Redis)
       c.error(ERR_INVALID);
       return;
     }
@@ -187,6 +188,7 @@ function pfmergeCommand(c: Client, argv: string[]): void {
     o = unshare(db, key, dv as string | RawString); // validated above as a source
   }
   if (useDense && !sparseToDense(o)) {
+    db.recost(key); // unshared / created above (no signal, as Redis)
     c.error(ERR_INVALID);
     return;
   }
@@ -228,7 +230,9 @@ function pfdebugCommand(c: Client, argv: string[]): void {
   switch (cmd.toLowerCase()) {
     case 'getreg': {
       if (o.buf[4] !== HLL_DENSE) {
-        if (!sparseToDense(o)) {
+        const ok = sparseToDense(o);
+        db.recost(key); // converted in place: dirty++ only, no signal (as Redis)
+        if (!ok) {
           c.error(ERR_INVALID);
           return;
         }
@@ -251,7 +255,9 @@ function pfdebugCommand(c: Client, argv: string[]): void {
     case 'todense': {
       let conv = 0;
       if (o.buf[4] !== HLL_DENSE) {
-        if (!sparseToDense(o)) {
+        const ok = sparseToDense(o);
+        db.recost(key); // converted in place: dirty++ only, no signal (as Redis)
+        if (!ok) {
           c.error(ERR_INVALID);
           return;
         }

@@ -255,7 +255,11 @@ function sortGeneric(c: Client, argv: string[], readonly: boolean): void {
     alpha = true;
     sortby = null;
   }
-  if (sortval instanceof ZSet) sortval.toSkiplist();
+  if (sortval instanceof ZSet && sortval.dict === null) {
+    // Redis converts the zset in place (no signal); the memory account follows it.
+    sortval.toSkiplist();
+    c.db.recost(argv[1]);
+  }
   const total = sortval === undefined ? 0 : sizeOf(sortval);
 
   // LIMIT clamped to the vector (Redis's arithmetic, including the empty cases).

@@ -37,6 +37,7 @@
 
 import { test, before, after } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { accountProblems } from '../helpers/account';
 import { Pair, rng, type RawClient } from '../helpers/servers';
 import { encodeCommand, parseReply, type Reply } from '../helpers/resp';
 import { buildCommandTable, type CommandEntry } from '../../src/commands/table';
@@ -601,6 +602,9 @@ async function runSeed(p: Pair, seed: number, n: number, resp3: boolean, collect
       const want = `$${probe[1].length}\r\n${probe[1]}\r\n`;
       assert.ok(pa[0] === want && pb[0] === want,
         `reply stream out of step before seed ${seed} step ${step}: ${JSON.stringify(pa[0]).slice(0, 120)} / ${JSON.stringify(pb[0]).slice(0, 120)}; last: ${JSON.stringify(batch)}`);
+      // The memory account must be exact and up to date whatever ran (see helpers/account.ts).
+      const acct = accountProblems(p.respiteServer.server);
+      assert.deepEqual(acct, [], `memory account before seed ${seed} step ${step}; recent: ${JSON.stringify(history.slice(-20))}`);
     }
   }
   return found;

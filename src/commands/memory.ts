@@ -109,12 +109,11 @@ const MB10 = 10 << 20;
 
 /**
  * The doctor's report with Redis's texts and thresholds, applied to our
- * figures. "Empty" is judged on memory above startup (< 5 MB): a Node
- * process never allocates less than 5 MB in total, which is Redis's test.
- * There are no replicas or script caches, so those sections never appear.
+ * figures ("empty": used_memory < 5 MB, as Redis). There are no replicas
+ * or script caches, so those sections never appear.
  */
 export function doctorReport(mh: MemOverhead): string {
-  if (mh.used - mh.startup < 5 * 1024 * 1024) {
+  if (mh.used < 5 * 1024 * 1024) {
     return 'Hi Sam, this instance is empty or is using very little memory, ' +
       "my issues detector can't be used in these conditions. " +
       'Please, leave for your mission on Earth and fill it with some data. ' +

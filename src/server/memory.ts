@@ -3,8 +3,8 @@
  * maxmemory eviction see, computed from how Respite really holds data in
  * V8 (store/cost.ts has the measured cost model).
  *
- * used_memory is an account, not a heap reading: startup memory + the
- * keyspace account of every database (Db.bytes: keys and values, kept up
+ * used_memory is an account, not a heap reading: the server's own startup
+ * structures + the keyspace account of every database (Db.bytes: keys and values, kept up
  * to date on every write) + the structure of the keyspace and expires
  * dicts + client memory. V8's heapUsed also counts garbage not yet
  * collected, which can be several times the live data between GCs; the
@@ -46,8 +46,20 @@ function heapInUse(m: NodeJS.MemoryUsage): number {
   return m.heapUsed + m.external;
 }
 
-/** V8 usage when this module was loaded, i.e. with the server code loaded and no data (startup.allocated). */
-export const STARTUP_MEMORY = heapInUse(process.memoryUsage());
+/**
+ * A server's own structures apart from its databases' dicts (command table,
+ * subsystems, config...), measured: the heap growth (after full GCs) of
+ * constructing a second Server, 270 KB with 16 databases, minus their
+ * 2 x 16 empty dicts. The JS runtime itself (V8 and Node internals, compiled
+ * code) is not counted, as Redis does not count its code: this keeps
+ * used_memory the server's own, also when it is embedded in a bigger process.
+ */
+const SERVER_FIXED = 228_000;
+
+/** used_memory_startup / startup.allocated: an empty server of this many databases. */
+export function startupMemory(srv: Server): number {
+  return SERVER_FIXED + 2 * DICT_EMPTY * srv.dbs.length;
+}
 
 /**
  * Structure bytes of a database's dicts beyond their empty state (empty
@@ -66,7 +78,7 @@ function dbOverhead(db: Db): { main: number; expires: number } {
  * to run before every command while maxmemory is set.
  */
 export function usedMemory(srv: Server): number {
-  let total = STARTUP_MEMORY + srv.clientsMemory;
+  let total = startupMemory(srv) + srv.clientsMemory;
   const dbs = srv.dbs;
   for (let i = 0; i < dbs.length; i++) {
     const db = dbs[i];
@@ -168,7 +180,8 @@ export function memoryOverhead(srv: Server): MemOverhead {
   srv.clientsMemory = clients.mem;
   const used = usedMemory(srv);
   const peak = notePeak(srv, used);
-  let total = STARTUP_MEMORY + clients.mem;
+  const startup = startupMemory(srv);
+  let total = startup + clients.mem;
   let keys = 0;
   const dbs: DbOverhead[] = [];
   for (const db of srv.dbs) {
@@ -178,11 +191,11 @@ export function memoryOverhead(srv: Server): MemOverhead {
     dbs.push({ id: db.id, main, expires });
     total += main + expires;
   }
-  const net = used > STARTUP_MEMORY ? used - STARTUP_MEMORY : 1;
+  const net = used > startup ? used - startup : 1;
   const dataset = Math.max(0, used - total);
   const allocated = heapInUse(m), active = m.heapTotal + m.external, resident = m.rss;
   return {
-    peak, used, startup: STARTUP_MEMORY,
+    peak, used, startup,
     replBacklog: 0, clientsSlaves: 0, clientsNormal: clients.mem, clusterLinks: 0, aofBuffer: 0,
     luaCaches: 0, functionsCaches: 0,
     dbs, overheadTotal: total, totalKeys: keys, bytesPerKey: keys > 0 ? Math.floor(net / keys) : 0,

@@ -177,9 +177,14 @@ export class Server implements KeyspaceHost {
     return this.lfu ? lfuNew(this.now) : this.lruClock;
   }
 
-  /** An overwritten value: LFU keeps the key's counter (Redis's dbOverwrite), LRU starts afresh. */
+  /**
+   * An overwritten value: under LFU the key's counter is kept (Redis's
+   * dbOverwrite) after the write lookup every overwrite makes (lookupKeyWrite
+   * in setKey, which counts as an access); under LRU the new value starts
+   * afresh.
+   */
   overwriteMeta(old: number): number {
-    return this.lfu ? old : this.lruClock;
+    return this.lfu ? lfuTouch(old, this.now, this) : this.lruClock;
   }
 
   /** True if new connections must authenticate (requirepass set). */

@@ -185,10 +185,10 @@ test('allkeys-lfu evicts the least frequently used keys first; OBJECT FREQ reads
       error: 'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching ' +
         'between policies at runtime LRU and LFU data will take some time to adjust.',
     });
-    // Overwriting keeps the counter under LFU.
+    // Overwriting keeps the counter under LFU (after the write lookup's access: 100 or 101).
     await c.call('CONFIG', 'SET', 'maxmemory', '0');
     await c.call('SET', 'k1500', 'new');
-    assert.equal(await c.call('OBJECT', 'FREQ', 'k1500'), 100);
+    assert.ok([100, 101].includes((await c.call('OBJECT', 'FREQ', 'k1500')) as number));
   }, { maxmemoryPolicy: 'allkeys-lfu' });
 });
 

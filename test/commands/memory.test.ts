@@ -250,7 +250,7 @@ test('MEMORY DOCTOR: Redis texts for empty, healthy and each issue', async () =>
   const r = String(await c.call('MEMORY', 'DOCTOR'));
   assert.match(r, /^(Hi Sam, |Sam, I detected)/);
   assert.ok(r.endsWith('\n'));
-  assert.match(doctorReport(figures({ used: 12e6 })), /^Hi Sam, this instance is empty or is using very little memory, /);
+  assert.match(doctorReport(figures({ used: 4e6 })), /^Hi Sam, this instance is empty or is using very little memory, /);
   assert.equal(doctorReport(figures({})),
     "Hi Sam, I can't find any memory issue in your instance. I can only account for what occurs on this base.\n");
   const all = doctorReport(figures({

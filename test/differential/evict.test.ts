@@ -99,10 +99,18 @@ test('OBJECT FREQ / IDLETIME follow the policy; LFU starts at 5 and keeps its co
       ['OBJECT', 'IDLETIME', 'nokey'],
       ['SET', 'f', 'v'],
       ['OBJECT', 'FREQ', 'f'],
-      ['GET', 'f'], // counter 5 -> 6 with probability 1
-      ['OBJECT', 'FREQ', 'f'],
+      // The overwrite's write lookup is an access (5 -> 6 with probability 1), and the counter stays.
       ['SET', 'f', 'other'],
       ['OBJECT', 'FREQ', 'f'],
+      ['SET', 'g2', 'v'],
+      ['GET', 'g2'], // 5 -> 6 with probability 1
+      ['OBJECT', 'FREQ', 'g2'],
+      ['SUNIONSTORE', 'f', 'nosuch'], // deletes f (empty result): no counter to compare
+      ['SADD', 's1', 'a'],
+      ['SUNIONSTORE', 'u', 's1'],
+      ['OBJECT', 'FREQ', 'u'],
+      ['SUNIONSTORE', 'u', 's1'], // overwrite: write lookup 5 -> 6, kept
+      ['OBJECT', 'FREQ', 'u'],
       ['CONFIG', 'SET', 'maxmemory-policy', 'volatile-lfu'],
       ['OBJECT', 'FREQ', 'f'],
       ['CONFIG', 'SET', 'maxmemory-policy', 'volatile-lru'],

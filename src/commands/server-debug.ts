@@ -7,8 +7,8 @@
  * "unknown subcommand or wrong number of arguments for '<sub>'" error.
  *
  * Implemented: HELP, OBJECT, SLEEP, SET-ACTIVE-EXPIRE, POPULATE, PROTOCOL,
- * ERROR, LOG, CHANGE-REPL-ID, CONFIG-REWRITE-FORCE-ALL. The others
- * (RELOAD, DIGEST, JMAP-style allocator commands, crash helpers, listpack /
+ * ERROR, LOG, CHANGE-REPL-ID, CONFIG-REWRITE-FORCE-ALL, DIGEST and
+ * DIGEST-VALUE (debug-digest.ts). The others (RELOAD, JMAP-style allocator commands, crash helpers, listpack /
  * quicklist dumps...) need subsystems Respite does not have and answer as
  * unknown.
  * ========================================================================== */
@@ -23,6 +23,7 @@ import { changeReplicationId } from '../server/info';
 import { rewriteConfig, rewriteErrorText } from '../config/rewrite';
 import { parseInt64 } from '../protocol/numbers';
 import { is } from './args';
+import { debugDigest, debugDigestValue } from './debug-digest';
 
 const SHARED_REFCOUNT = 2147483647;
 const LRU_CLOCK_MAX = (1 << 24) - 1;
@@ -34,6 +35,10 @@ const HELP = [
   'CONFIG-REWRITE-FORCE-ALL',
   '    Like CONFIG REWRITE but writes all configuration options, including',
   '    keywords not listed in original configuration file or default values.',
+  'DIGEST',
+  '    Output a hex signature representing the current DB content.',
+  'DIGEST-VALUE <key> [<key> ...]',
+  '    Output a hex signature of the values of all the specified keys.',
   'ERROR <string>',
   '    Return a Redis protocol error with <string> as message. Useful for clients',
   '    unit tests to simulate Redis errors.',
@@ -229,6 +234,10 @@ function debugCommand(c: Client, argv: string[]): void {
     c.w.ok();
   } else if (is(sub, 'config-rewrite-force-all') && n === 2) {
     debugRewriteForceAll(c);
+  } else if (is(sub, 'digest') && n === 2) {
+    debugDigest(c);
+  } else if (is(sub, 'digest-value') && n >= 2) {
+    debugDigestValue(c, argv);
   } else {
     c.error(`ERR unknown subcommand or wrong number of arguments for '${sub.slice(0, 128).replace(/[\r\n]/g, ' ')}'. Try DEBUG HELP.`);
   }

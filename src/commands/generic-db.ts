@@ -10,7 +10,7 @@
 import { lfuDecayed, lruIdleSeconds } from '../server/evict';
 import type { ArgDoc, CommandSpec } from './spec';
 import type { Client } from '../server/client';
-import type { Db } from '../store/db';
+import { flushAccounts, type Db } from '../store/db';
 import { E } from '../protocol/errors';
 import { parseInt64 } from '../protocol/numbers';
 import { keyChanged, lookupRead, notify, NC } from '../server/keyspace';
@@ -123,6 +123,7 @@ function moveCommand(c: Client, argv: string[]): void {
     c.w.int(0);
     return;
   }
+  flushAccounts(); // stored in both databases for a moment: see RENAME
   dst.add(key, v);
   setMeta(dst, key, src.getMeta(key));
   copyTtl(src, key, dst, key);

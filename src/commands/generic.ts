@@ -11,7 +11,7 @@
 
 import type { ArgDoc, CommandSpec } from './spec';
 import type { Client } from '../server/client';
-import type { Db } from '../store/db';
+import { flushAccounts, type Db } from '../store/db';
 import { E } from '../protocol/errors';
 import { parseInt64 } from '../protocol/numbers';
 import { keyChanged, lookupRead, notify, NC } from '../server/keyspace';
@@ -329,6 +329,9 @@ function renameGeneric(c: Client, argv: string[], nx: boolean): void {
     db.delete(dst);
   }
   const meta = db.getMeta(src);
+  // The value is briefly stored under both names: settle its memory charge
+  // first so the source releases exactly what the destination charges.
+  flushAccounts();
   db.add(dst, v);
   setMeta(db, dst, meta);
   copyTtl(db, src, db, dst);

@@ -183,7 +183,8 @@ function gate(c: Client, argv: string[]): void {
     return;
   }
   // maxmemory-clients: disconnect the biggest clients first (maybe this one: then no reply).
-  if (evictClients(srv, c, true)) return;
+  const mc = srv.config.maxmemoryClients;
+  if ((mc.bytes !== 0 || mc.percent !== 0) && evictClients(srv, c, true)) return;
   // maxmemory: evict keys; when that cannot make room, refuse what may grow memory.
   if (srv.config.maxmemory !== 0 && srv.eviction.perform() === EvictResult.FAIL && rejectOnOom(c, e)) {
     reject(c, e, E.OOM);

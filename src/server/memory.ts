@@ -17,7 +17,7 @@
  * ========================================================================== */
 
 import type { Server } from './server';
-import type { Db } from '../store/db';
+import { flushAccounts, type Db } from '../store/db';
 import { CF } from './client';
 import { clientMemory } from './client-memory';
 import type { Dict } from '../store/dict';
@@ -78,6 +78,7 @@ function dbOverhead(db: Db): { main: number; expires: number } {
  * to run before every command while maxmemory is set.
  */
 export function usedMemory(srv: Server): number {
+  flushAccounts();
   let total = startupMemory(srv) + srv.clientsMemory;
   const dbs = srv.dbs;
   for (let i = 0; i < dbs.length; i++) {

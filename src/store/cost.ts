@@ -98,8 +98,8 @@ function arrayBytes(n: number): number {
   return JS_ARRAY + FIXED_ARRAY_HEADER + 8 * pushCapacity(n);
 }
 
-/** The 16384-slot page's push() capacity (every full page has it). */
-const FULL_PAGE_CAP = pushCapacity(DICT_PAGE);
+/** A full 16384-slot page is trimmed to its exact size (store/dict.ts allocSlot). */
+const FULL_PAGE_CAP = DICT_PAGE;
 
 /**
  * Structural bytes of a Dict (not its keys or values): see the banner.

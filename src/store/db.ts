@@ -14,14 +14,15 @@
  * Memory account: `bytes` is the running cost (store/cost.ts) of every key
  * string and value held. Every path that stores or removes a value goes
  * through this class and adjusts it; a collection or RawString edited in
- * place is re-costed by recost() (called from keyChanged after each write).
+ * place is queued by recost() (called from keyChanged after each write) and
+ * re-costed by flushAccounts() before anyone reads the account.
  * A value remembers what it was charged (RObj.acct), and exactly that is
  * released when it leaves, so the account cannot drift. It is what
  * used_memory and maxmemory eviction use (server/memory.ts).
  * ========================================================================== */
 
 import { Dict } from './dict';
-import type { Value } from './values';
+import type { RObj, Value } from './values';
 import { accountBytes, strBytes } from './cost';
 import type { Client } from '../server/client';
 
@@ -49,6 +50,27 @@ export interface KeyspaceHost {
   keyAdded(db: Db, key: string): void;
 }
 
+/** Values edited in place since they were charged (Db.recost), re-costed by flushAccounts(). */
+const DIRTY: RObj[] = [];
+
+/**
+ * Re-cost every value edited since it was last charged and move the
+ * difference into its database's account. Cheap when nothing is queued;
+ * run before the account is read (used_memory, eviction, INFO, cron).
+ */
+export function flushAccounts(): void {
+  for (let i = 0; i < DIRTY.length; i++) {
+    const v = DIRTY[i];
+    const db = v.acctDb;
+    if (db === null) continue; // deleted or re-charged meanwhile
+    v.acctDb = null;
+    const b = accountBytes(v);
+    db.bytes += b - v.acct;
+    v.acct = b;
+  }
+  DIRTY.length = 0;
+}
+
 export class Db {
   /** Keyspace and expiry index. Not readonly only so SWAPDB can exchange them (swapContents). */
   dict = new Dict<Value>(undefined as unknown as Value);
@@ -72,6 +94,12 @@ export class Db {
   readonly blockedOn = new Map<string, Client[]>();
   /** Memory account of keys + values (see the banner). */
   bytes = 0;
+  /**
+   * The last key looked up or stored and its slot: recost() after a write
+   * usually concerns it, and re-checks the slot instead of hashing again.
+   */
+  private lastKey: string | null = null;
+  private lastSlot = -1;
 
   constructor(public id: number, public host: KeyspaceHost) {}
 
@@ -82,6 +110,7 @@ export class Db {
   /** Charge `v` to the account: strings by length, other values via accountBytes (remembered in acct). */
   private static charge(v: Value): number {
     if (typeof v === 'string') return strBytes(v.length);
+    v.acctDb = null; // costed afresh: a queued re-costing is moot
     return (v.acct = accountBytes(v));
   }
 
@@ -95,21 +124,29 @@ export class Db {
     const v = this.dict.take(key);
     if (v === undefined) return false;
     this.bytes -= strBytes(key.length) + Db.charged(v);
+    if (typeof v !== 'string') v.acctDb = null; // gone: nothing left to re-cost
     return true;
   }
 
   /**
-   * Re-cost the value of `key` after an in-place edit (a collection or a
-   * RawString changed without being re-stored). Strings stored with
-   * set/add/setSlot are already accounted for, so they are skipped.
+   * Note an in-place edit of the value of `key` (a collection or a
+   * RawString changed without being re-stored; called by keyChanged after
+   * every write). The value is queued and re-costed in bulk by
+   * flushAccounts() (which used_memory runs first), so a burst of writes to
+   * one big collection costs one re-costing, not one per write. Strings
+   * stored with set/add/setSlot are already accounted for.
    */
   recost(key: string): void {
-    const v = this.dict.get(key);
-    if (v === undefined || typeof v === 'string') return;
-    const b = accountBytes(v);
-    this.bytes += b - v.acct;
-    v.acct = b;
+    const d = this.dict;
+    const cached = key === this.lastKey && this.lastSlot < d.slots && d.keyAt(this.lastSlot) === key;
+    const slot = cached ? this.lastSlot : d.find(key);
+    if (slot < 0) return;
+    const v = d.valAt(slot);
+    if (typeof v === 'string') return;
+    if (v.acctDb === null) DIRTY.push(v);
+    v.acctDb = this;
   }
+
 
   /**
    * Delete `key` if its deadline passed. Returns true if the key is now
@@ -142,6 +179,8 @@ export class Db {
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
     const slot = this.dict.find(key);
     if (slot < 0) return undefined;
+    this.lastKey = key;
+    this.lastSlot = slot;
     if (!this.host.noTouch) this.dict.setMetaAt(slot, this.host.touchMeta(this.dict.metaAt(slot)));
     return this.dict.valAt(slot);
   }
@@ -155,6 +194,8 @@ export class Db {
   lookupSlot(key: string): number {
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return -1;
     const slot = this.dict.find(key);
+    this.lastKey = key;
+    this.lastSlot = slot;
     if (slot >= 0 && !this.host.noTouch) this.dict.setMetaAt(slot, this.host.touchMeta(this.dict.metaAt(slot)));
     return slot;
   }
@@ -166,7 +207,9 @@ export class Db {
 
   /** Replace the value in a slot returned by lookupSlot(), keeping TTL and metadata. */
   setSlot(slot: number, val: Value): void {
-    this.bytes -= Db.charged(this.dict.valAt(slot));
+    const old = this.dict.valAt(slot);
+    this.bytes -= Db.charged(old);
+    if (typeof old !== 'string' && old !== val) old.acctDb = null;
     this.bytes += Db.charge(val);
     this.dict.setValAt(slot, val);
   }
@@ -186,6 +229,8 @@ export class Db {
   add(key: string, val: Value): void {
     this.bytes += strBytes(key.length) + Db.charge(val);
     const slot = this.dict.add(key, val);
+    this.lastKey = key;
+    this.lastSlot = slot;
     this.dict.setMetaAt(slot, this.host.newMeta());
     if (this.blockedOn.size !== 0 && this.blockedOn.has(key)) this.host.keyReady(this, key);
     if (this.host.notifyNew) this.host.keyAdded(this, key);
@@ -202,6 +247,8 @@ export class Db {
       return;
     }
     this.setSlot(slot, val);
+    this.lastKey = key;
+    this.lastSlot = slot;
     this.dict.setMetaAt(slot, this.host.overwriteMeta(this.dict.metaAt(slot)));
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
   }
@@ -265,6 +312,7 @@ export class Db {
   /** Remove every key. Returns how many there were. */
   clear(): number {
     const n = this.dict.size;
+    flushAccounts(); // queued re-costings must not land on the emptied account
     this.dict.clear();
     this.bytes = 0;
     this.expires.clear();
@@ -283,6 +331,7 @@ export class Db {
    */
   swapContents(other: Db): void {
     const dict = this.dict, expires = this.expires, cursor = this.expiresCursor, avg = this.avgTtl;
+    flushAccounts(); // queued re-costings name the Db objects, which keep their ids
     const big = this.bigExpires, bytes = this.bytes;
     this.bytes = other.bytes; other.bytes = bytes;
     this.dict = other.dict; this.expires = other.expires;

@@ -252,6 +252,12 @@ export class Dict<V> {
     }
     this.kp[pg].push(null);
     this.vp[pg].push(this.empty);
+    if (o === PAGE_MASK) {
+      // A page just filled: drop push()'s growth slack (capacity 22513 for
+      // 16384 slots) with an exact-size copy, once per 16384 insertions.
+      this.kp[pg] = this.kp[pg].slice();
+      this.vp[pg] = this.vp[pg].slice();
+    }
     return s;
   }
 

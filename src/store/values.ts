@@ -32,6 +32,8 @@ export abstract class RObj {
    * see store/cost.ts accountBytes). Maintained by Db only.
    */
   acct = 0;
+  /** The database whose account must re-cost this value (edited since charged), else null. Db only. */
+  acctDb: { bytes: number } | null = null;
   /** OBJECT ENCODING name, following Redis's rules for the same data. */
   abstract encoding(): string;
   /**

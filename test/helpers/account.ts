@@ -10,9 +10,11 @@
 
 import type { Server } from '../../src/server/server';
 import { accountBytes, strBytes } from '../../src/store/cost';
+import { flushAccounts } from '../../src/store/db';
 
 /** Descriptions of broken invariants (empty when the account is exact). */
 export function accountProblems(srv: Server): string[] {
+  flushAccounts();
   const out: string[] = [];
   for (const db of srv.dbs) {
     const d = db.dict;

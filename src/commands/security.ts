@@ -30,10 +30,11 @@ const lastLogged = new WeakMap<Server, number>();
 export function isCrossProtocolAttack(argv: readonly string[]): boolean {
   const a = argv[0];
   if (a.length !== 4 && a.length !== 5) return false;
-  const f = a.charCodeAt(0) | 0x20; // 'p' or 'h', any case, before paying for toLowerCase
-  if (f !== 0x70 && f !== 0x68) return false;
-  const l = a.toLowerCase();
-  return l === 'post' || l === 'host:';
+  // Compared char by char (any case) instead of through toLowerCase(): this runs for every command.
+  // `| 0x20` folds ASCII case; only 'P'/'p' etc. fold onto the letters compared, and ':' is exact.
+  if ((a.charCodeAt(1) | 0x20) !== 0x6f || (a.charCodeAt(2) | 0x20) !== 0x73 || (a.charCodeAt(3) | 0x20) !== 0x74) return false;
+  const f = a.charCodeAt(0) | 0x20;
+  return a.length === 4 ? f === 0x70 /* post */ : f === 0x68 && a.charCodeAt(4) === 0x3a /* host: */;
 }
 
 /**

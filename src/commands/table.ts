@@ -86,8 +86,15 @@ export class CommandEntry {
   readonly flagNames: readonly CommandFlag[];
   readonly subs: Map<string, CommandEntry> | null;
   readonly stats = new CommandStats();
+  /**
+   * spec.arity, copied: the gatekeeper reads it for every command, and the
+   * spec literals all have different shapes, so reading it through `spec`
+   * is a megamorphic property load.
+   */
+  readonly arity: number;
 
   constructor(readonly spec: CommandSpec, readonly parent: CommandEntry | null) {
+    this.arity = spec.arity;
     this.fullName = parent !== null ? parent.spec.name + '|' + spec.name : spec.name;
     let bits = 0;
     for (const f of spec.flags) bits |= FLAG_BITS[f] ?? 0;
@@ -106,10 +113,6 @@ export class CommandEntry {
     } else {
       this.subs = null;
     }
-  }
-
-  get arity(): number {
-    return this.spec.arity;
   }
 }
 
@@ -184,10 +187,25 @@ export class CommandTable {
     }
   }
 
+  /**
+   * One-entry cache of the last successful lookup. Pipelined traffic sends
+   * the same command over and over, and the parser hands out the same name
+   * string for it (protocol/parser.ts, REUSE_ARGS): comparing with the last
+   * name is cheaper than a Map probe. The table never changes after start-up.
+   */
+  private lastName = '';
+  private lastEntry: CommandEntry | undefined = undefined;
+
   /** Look up a top-level command by name, any case. */
   lookup(name: string): CommandEntry | undefined {
-    const e = this.byName.get(name);
-    return e !== undefined ? e : this.commands.get(name.toLowerCase());
+    if (name === this.lastName) return this.lastEntry;
+    let e = this.byName.get(name);
+    if (e === undefined) e = this.commands.get(name.toLowerCase());
+    if (e !== undefined) {
+      this.lastName = name;
+      this.lastEntry = e;
+    }
+    return e;
   }
 
   /**

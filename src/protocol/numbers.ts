@@ -39,8 +39,30 @@ function isInt64Text(s: string): boolean {
  * Use `parseInt64Big` where exactness above 2^53 matters (INCR, BITFIELD).
  */
 export function parseInt64(s: string): number | null {
+  const n = s.length;
+  if (n < 16) {
+    // Short texts (below 2^53 in magnitude) are checked and converted in one pass;
+    // same rules as isInt64Text, without the string-to-number conversion.
+    if (n === 0) return null;
+    let i = 0;
+    let neg = false;
+    if (s.charCodeAt(0) === 45 /* - */) {
+      if (n === 1) return null;
+      neg = true;
+      i = 1;
+    }
+    let c = s.charCodeAt(i);
+    if (c === 48 /* 0 */) return n === 1 ? 0 : null; // "0" only; "-0" and "01" are rejected
+    let v = 0;
+    for (; i < n; i++) {
+      c = s.charCodeAt(i);
+      if (c < 48 || c > 57) return null;
+      v = v * 10 + (c - 48);
+    }
+    return neg ? -v : v;
+  }
   if (!isInt64Text(s)) return null;
-  return s.length < 16 ? +s : Number(BigInt(s));
+  return Number(BigInt(s));
 }
 
 /** Exact int64 parse (bigint), or null if invalid / out of range. */
@@ -60,7 +82,23 @@ const HEX_RE = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?(?:[pP]([+-]?\d+
  * underflow to zero). "inf"/"infinity" in any case are accepted.
  */
 export function parseDouble(s: string): number | null {
-  if (s.length === 0 || s.length > 5000) return null;
+  const n = s.length;
+  if (n === 0 || n > 5000) return null;
+  if (n <= 15) {
+    // Fast path, no regex: an optionally signed run of digits (scores such as "0" or "12"),
+    // exact in a double; strtod reads it the same way ("+5" = 5, "-0" = -0, "007" = 7).
+    let i = 0;
+    const c0 = s.charCodeAt(0);
+    if (c0 === 45 /* - */ || c0 === 43 /* + */) i = 1;
+    if (i < n) {
+      let j = i;
+      for (; j < n; j++) {
+        const c = s.charCodeAt(j);
+        if (c < 48 || c > 57) break;
+      }
+      if (j === n) return +s;
+    }
+  }
   if (DEC_RE.test(s)) {
     const v = Number(s);
     if (!Number.isFinite(v)) return null; // overflow (ERANGE to HUGE_VAL)

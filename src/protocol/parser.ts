@@ -31,6 +31,41 @@ export const ERR_UNBALANCED = 'ERR Protocol error: unbalanced quotes in request'
 
 const EMPTY = Buffer.alloc(0);
 
+/**
+ * Argument reuse. Pipelined traffic repeats itself: every command of a batch
+ * usually has the same name, often the same key (and for benchmarks the same
+ * members and values). The parser remembers the string it built for each of
+ * the first REUSE_ARGS argument positions and, when the next command carries
+ * the same bytes at that position, hands out the same string again instead of
+ * building a new one. Comparing a few bytes is cheaper than allocating, and
+ * the reused string is identical (===) to the one stored before, so the
+ * command-table Map finds its cached hash, dict lookups hit their one-entry
+ * hash cache (store/dict.ts) and key comparisons succeed on identity. Strings
+ * are immutable, so sharing them is invisible to the commands. Only short
+ * arguments are remembered (a long one would be pinned by the cache).
+ */
+const REUSE_ARGS = 4;
+const REUSE_MAX = 64;
+const REUSE_GIVE_UP = 16;
+
+/**
+ * True if a[ai, ai+n) and b[bi, bi+n) hold the same bytes: compared as
+ * 32-bit words (DataView reads, which TurboFan compiles to plain unaligned
+ * loads), the last word first because keys often differ at the end.
+ */
+function sameBytes(a: DataView, ai: number, b: DataView, bi: number, n: number): boolean {
+  if (n < 4) {
+    for (let i = 0; i < n; i++) if (a.getUint8(ai + i) !== b.getUint8(bi + i)) return false;
+    return true;
+  }
+  const last = n - 4;
+  if (a.getUint32(ai + last, true) !== b.getUint32(bi + last, true)) return false;
+  let i = 0;
+  for (; i + 4 <= last; i += 4) if (a.getUint32(ai + i, true) !== b.getUint32(bi + i, true)) return false;
+  for (; i < last; i++) if (a.getUint8(ai + i) !== b.getUint8(bi + i)) return false;
+  return true;
+}
+
 export class RequestParser {
   /** Unconsumed input; `pos` is the read cursor inside it. */
   private buf: Buffer = EMPTY;
@@ -38,11 +73,26 @@ export class RequestParser {
   /** Multibulk state: args still expected (-1 = not inside a multibulk). */
   private pending = -1;
   private argv: string[] = [];
+  /** Arguments of `argv` filled so far. */
+  private filled = 0;
   /** Length of the bulk being read, or -1 when the next token is a `$` line. */
   private bulkLen = -1;
   /** Exact-size collector for a big bulk payload (plus its CRLF). */
   private big: Buffer | null = null;
   private bigFill = 0;
+  /**
+   * Argument reuse (see REUSE_ARGS): the last string built at each of the
+   * first REUSE_ARGS positions, and a copy of its bytes (REUSE_MAX bytes per
+   * position) read through a DataView, like `view` over the input, so the
+   * bytes are compared four at a time.
+   */
+  private readonly recent: string[] = new Array<string>(REUSE_ARGS).fill('');
+  private readonly recentBytes = new Uint8Array(REUSE_ARGS * REUSE_MAX);
+  private readonly recentView = new DataView(this.recentBytes.buffer);
+  /** Consecutive reuse misses per position (kept below 2^24: wrapping to 0 just retries). */
+  private readonly recentMisses = new Int32Array(REUSE_ARGS);
+  /** DataView over `buf`, made on first use (null after `buf` changes). */
+  private view: DataView | null = null;
   /** Set when the input is malformed: the Redis error text to reply with. */
   error: string | null = null;
   /** Whether the inline command just parsed came from an inline request. */
@@ -70,22 +120,38 @@ export class RequestParser {
     }
     if (this.pos >= this.buf.length) {
       this.buf = chunk;
+      this.view = null;
     } else {
       const rest = this.buf.length - this.pos;
       const merged = Buffer.allocUnsafe(rest + chunk.length);
       this.buf.copy(merged, 0, this.pos);
       chunk.copy(merged, rest);
       this.buf = merged;
+      this.view = null;
     }
     this.pos = 0;
+  }
+
+  /**
+   * Stop pointing into `shared` (a read buffer the caller is about to reuse):
+   * an unparsed tail that lives in it is copied into a buffer of its own.
+   */
+  detach(shared: Buffer): void {
+    const b = this.buf;
+    if (b.buffer !== shared.buffer) return;
+    this.buf = this.pos < b.length ? Buffer.from(b.subarray(this.pos)) : EMPTY;
+    this.pos = 0;
+    this.view = null;
   }
 
   /** Drop all state (used after a protocol error or on RESET of a closing client). */
   reset(): void {
     this.buf = EMPTY;
+    this.view = null;
     this.pos = 0;
     this.pending = -1;
     this.argv = [];
+    this.filled = 0;
     this.bulkLen = -1;
     this.big = null;
     this.bigFill = 0;
@@ -101,24 +167,37 @@ export class RequestParser {
     if (this.pending < 0) {
       if (this.big !== null) return this.readBulk();
       if (this.pos >= this.buf.length) {
-        if (this.buf !== EMPTY) { this.buf = EMPTY; this.pos = 0; }
+        if (this.buf !== EMPTY) { this.buf = EMPTY; this.view = null; this.pos = 0; }
         return null;
       }
-      if (this.buf[this.pos] !== 0x2a /* '*' */) return this.parseInline();
+      const buf = this.buf;
+      const pos = this.pos;
+      if (buf[pos] !== 0x2a /* '*' */) return this.parseInline();
       this.inline = false;
-      const cr = findLineEnd(this.buf, this.pos, 13);
-      if (cr < 0) {
-        if (this.buf.length - this.pos > PROTO_INLINE_MAX_SIZE) this.error = ERR_BIG_MBULK;
-        return null;
+      let ll: number | null;
+      const d = buf[pos + 1] - 0x30;
+      if (d >= 1 && d <= 9 && pos + 3 < buf.length && buf[pos + 2] === 13) {
+        // Fast path: "*" + one digit 1..9 + CR + one more byte, the usual header.
+        ll = d;
+        this.pos = pos + 4;
+      } else {
+        const cr = findLineEnd(buf, pos, 13);
+        if (cr < 0) {
+          if (buf.length - pos > PROTO_INLINE_MAX_SIZE) this.error = ERR_BIG_MBULK;
+          return null;
+        }
+        if (cr + 1 >= buf.length) return null; // need the '\n' too (Redis skips it)
+        ll = parseLL(buf, pos + 1, cr);
+        if (ll === null || ll > INT_MAX) { this.error = ERR_INVALID_MBULK; return null; }
+        if (ll > 10 && !this.authenticated) { this.error = ERR_UNAUTH_MBULK; return null; }
+        this.pos = cr + 2;
       }
-      if (cr + 1 >= this.buf.length) return null; // need the '\n' too (Redis skips it)
-      const ll = parseLL(this.buf, this.pos + 1, cr);
-      if (ll === null || ll > INT_MAX) { this.error = ERR_INVALID_MBULK; return null; }
-      if (ll > 10 && !this.authenticated) { this.error = ERR_UNAUTH_MBULK; return null; }
-      this.pos = cr + 2;
       if (ll <= 0) return EMPTY_ARGV;
       this.pending = ll;
-      this.argv = new Array(0);
+      // Grows as arguments arrive (argv.length === filled: server/client-memory.ts reads the
+      // partial argv), so a huge announced count allocates nothing up front.
+      this.argv = [];
+      this.filled = 0;
       this.bulkLen = -1;
     }
     return this.readBulk();
@@ -127,54 +206,105 @@ export class RequestParser {
   /** Continue a multibulk: read `$len` lines and payloads until argv is complete. */
   private readBulk(): string[] | null {
     const buf = this.buf;
+    const end = buf.length;
+    const argv = this.argv;
     while (this.pending > 0) {
       if (this.big !== null) {
         if (this.bigFill < this.big.length) return null;
-        this.argv.push(this.big.latin1Slice(0, this.big.length - 2));
+        argv[this.filled++] = this.big.latin1Slice(0, this.big.length - 2);
         this.big = null;
         this.bigFill = 0;
         this.bulkLen = -1;
         this.pending--;
         continue;
       }
-      if (this.bulkLen < 0) {
-        if (this.pos >= buf.length) return null;
-        const cr = findLineEnd(buf, this.pos, 13);
-        if (cr < 0) {
-          if (buf.length - this.pos > PROTO_INLINE_MAX_SIZE) this.error = ERR_BIG_BULK;
-          return null;
+      let pos = this.pos;
+      let n = this.bulkLen;
+      if (n < 0) {
+        // Fast path for the usual header, "$" + 1..5 digits (no leading zero) + CR + one more
+        // byte: parsed in one pass; anything else (and every error) takes the general path.
+        if (pos + 3 < end && buf[pos] === 0x24 /* '$' */) {
+          let j = pos + 1;
+          let c = buf[j];
+          if (c > 0x30 && c <= 0x39) {
+            let v = c - 0x30;
+            const lim = j + 5 < end ? j + 5 : end;
+            for (j++; j < lim; j++) {
+              c = buf[j];
+              if (c < 0x30 || c > 0x39) break;
+              v = v * 10 + (c - 0x30);
+            }
+            if (j + 1 < end && buf[j] === 13 && (v <= 16384 || this.authenticated) && v <= this.maxBulkLen) {
+              n = v;
+              pos = j + 2;
+            }
+          }
         }
-        if (cr + 1 >= buf.length) return null;
-        if (buf[this.pos] !== 0x24 /* '$' */) {
-          // Redis's error formatting turns CR / LF into spaces.
-          const got = buf[this.pos] === 13 || buf[this.pos] === 10 ? 32 : buf[this.pos];
-          this.error = "ERR Protocol error: expected '$', got '" + String.fromCharCode(got) + "'";
-          return null;
+        if (n < 0) {
+          if (pos >= end) return null;
+          const cr = findLineEnd(buf, pos, 13);
+          if (cr < 0) {
+            if (end - pos > PROTO_INLINE_MAX_SIZE) this.error = ERR_BIG_BULK;
+            return null;
+          }
+          if (cr + 1 >= end) return null;
+          if (buf[pos] !== 0x24 /* '$' */) {
+            // Redis's error formatting turns CR / LF into spaces.
+            const got = buf[pos] === 13 || buf[pos] === 10 ? 32 : buf[pos];
+            this.error = "ERR Protocol error: expected '$', got '" + String.fromCharCode(got) + "'";
+            return null;
+          }
+          const ll = parseLL(buf, pos + 1, cr);
+          if (ll === null || ll < 0 || ll > this.maxBulkLen) { this.error = ERR_INVALID_BULK; return null; }
+          if (ll > 16384 && !this.authenticated) { this.error = ERR_UNAUTH_BULK; return null; }
+          n = ll;
+          pos = cr + 2;
         }
-        const ll = parseLL(buf, this.pos + 1, cr);
-        if (ll === null || ll < 0 || ll > this.maxBulkLen) { this.error = ERR_INVALID_BULK; return null; }
-        if (ll > 16384 && !this.authenticated) { this.error = ERR_UNAUTH_BULK; return null; }
-        this.pos = cr + 2;
-        this.bulkLen = ll;
-        if (ll >= BIG_ARG && buf.length - this.pos < ll + 2) {
+        this.pos = pos;
+        this.bulkLen = n;
+        if (n >= BIG_ARG && end - pos < n + 2) {
           // Collect the payload into one exact-size buffer.
-          this.big = Buffer.allocUnsafe(ll + 2);
-          const have = buf.length - this.pos;
-          buf.copy(this.big, 0, this.pos);
+          this.big = Buffer.allocUnsafe(n + 2);
+          const have = end - pos;
+          buf.copy(this.big, 0, pos);
           this.bigFill = have;
           this.buf = EMPTY;
+          this.view = null;
           this.pos = 0;
           return null;
         }
       }
-      if (buf.length - this.pos < this.bulkLen + 2) return null;
-      this.argv.push(latin1(buf, this.pos, this.bulkLen));
-      this.pos += this.bulkLen + 2;
+      if (end - pos < n + 2) return null;
+      const idx = this.filled++;
+      // Reuse the previous command's string for this position when the bytes match (see
+      // REUSE_ARGS). A position that missed REUSE_GIVE_UP times in a row (a random key or
+      // member) is only retried every 64th command, saving the compare and the byte copy.
+      const misses = idx < REUSE_ARGS && n <= REUSE_MAX ? this.recentMisses[idx] : -1;
+      if (misses >= 0 && (misses < REUSE_GIVE_UP || (misses & 63) === 0)) {
+        const prev = this.recent[idx];
+        const off = idx * REUSE_MAX;
+        let view = this.view;
+        if (view === null) view = this.view = new DataView(buf.buffer, buf.byteOffset, end);
+        if (prev.length === n && sameBytes(view, pos, this.recentView, off, n)) {
+          argv[idx] = prev;
+          this.recentMisses[idx] = 0;
+        } else {
+          const str = latin1(buf, pos, n);
+          this.recent[idx] = str;
+          const rb = this.recentBytes;
+          for (let i = 0; i < n; i++) rb[off + i] = buf[pos + i];
+          argv[idx] = str;
+          this.recentMisses[idx] = (misses + 1) & 0xffffff;
+        }
+      } else {
+        if (misses >= 0) this.recentMisses[idx] = (misses + 1) & 0xffffff;
+        argv[idx] = latin1(buf, pos, n);
+      }
+      this.pos = pos + n + 2;
       this.bulkLen = -1;
       this.pending--;
     }
     this.pending = -1;
-    const argv = this.argv;
     this.argv = EMPTY_ARGV;
     return argv;
   }
@@ -188,10 +318,34 @@ export class RequestParser {
       return null;
     }
     let end = nl;
-    if (end > this.pos && buf[end - 1] === 13) end--;
-    const line = buf.toString('latin1', this.pos, end);
+    const start = this.pos;
+    if (end > start && buf[end - 1] === 13) end--;
     this.pos = nl + 1;
     this.inline = true;
+    // Fast path for a line without quotes (e.g. "PING"): split straight from the bytes, with
+    // exactly splitArgs's rules for unquoted text (skip isspace() bytes; a token ends at
+    // space, \n, \r, \t or NUL, and that byte is consumed).
+    let quoted = false;
+    for (let i = start; i < end; i++) {
+      const b = buf[i];
+      if (b === 34 /* " */ || b === 39 /* ' */) { quoted = true; break; }
+    }
+    if (!quoted) {
+      const out: string[] = [];
+      let p = start;
+      for (;;) {
+        while (p < end && isSpace(buf[p])) p++;
+        if (p >= end) return out;
+        const t = p;
+        for (; p < end; p++) {
+          const b = buf[p];
+          if (b === 32 || b === 10 || b === 13 || b === 9 || b === 0) break;
+        }
+        out.push(latin1(buf, t, p - t));
+        if (p < end) p++;
+      }
+    }
+    const line = buf.toString('latin1', start, end);
     const argv = splitArgs(line);
     if (argv === null) { this.error = ERR_UNBALANCED; return null; }
     return argv;

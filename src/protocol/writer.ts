@@ -49,6 +49,18 @@ function writeDigits(c: Buffer, o: number, n: number): number {
     c[o + 1] = 48 + (n % 10);
     return o + 2;
   }
+  if (n < 0x80000000) {
+    // Up to 2^31: count the digits, then store them from the last one (int32 arithmetic, no string).
+    let len = 3;
+    for (let x = (n / 1000) | 0; x !== 0; x = (x / 10) | 0) len++;
+    let x = n;
+    for (let i = o + len - 1; i >= o; i--) {
+      const q = (x / 10) | 0;
+      c[i] = 48 + (x - q * 10);
+      x = q;
+    }
+    return o + len;
+  }
   const d = String(n);
   for (let i = 0; i < d.length; i++) c[o + i] = d.charCodeAt(i);
   return o + d.length;

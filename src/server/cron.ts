@@ -13,6 +13,8 @@ import type { Server } from './server';
 import { expireCycleLatency } from './latency';
 import { refreshClientsMemory } from './memory';
 import { clientsMemCron } from './client-evict';
+// The module's binding, not the `performance` global: in Node that global is a lazy getter, run on every use.
+import { performance } from 'node:perf_hooks';
 
 /** Keys sampled per loop at effort 1 (ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP). */
 const KEYS_PER_LOOP = 20;
@@ -153,11 +155,12 @@ export class Cron {
     const hz = Math.max(1, srv.config.hz || 10);
     const acceptable = ACCEPTABLE_STALE - effort;
     const fastMs = FAST_DURATION_MS + (FAST_DURATION_MS / 4) * effort;
+    // Redis compares the stale *fraction* with a *percentage* here, so in
+    // practice only a slow cycle that ran out of time enables fast cycles.
+    // Checked before reading the clock: this runs after every read batch.
+    if (fast && !this.timelimitExit && srv.stats.expiredStalePerc < acceptable) return;
     const start = performance.now();
     if (fast) {
-      // Redis compares the stale *fraction* with a *percentage* here, so in
-      // practice only a slow cycle that ran out of time enables fast cycles.
-      if (!this.timelimitExit && srv.stats.expiredStalePerc < acceptable) return;
       if (start < this.lastFastCycle + fastMs * 2) return;
       this.lastFastCycle = start;
     }

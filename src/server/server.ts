@@ -25,6 +25,8 @@ import { Eviction, EvictPolicy, policyBits, lfuNew, lfuTouch } from './evict';
 import type { GateHooks } from './dispatch';
 import type { KeyspaceHooks } from './keyspace';
 import { Level } from './log';
+// The module's binding, not the `performance` global: in Node that global is a lazy getter, run on every use.
+import { performance } from 'node:perf_hooks';
 
 export const REDIS_VERSION = '7.0.15';
 export const RESPITE_VERSION = '0.1.0';

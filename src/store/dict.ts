@@ -89,10 +89,27 @@ export class Dict<V> {
   size = 0;
   /** Value of the entry the last delete() removed (read and cleared by take()). */
   private removed: V;
+  /**
+   * One-entry hash cache: the last key hashed and its hash. A lookup is
+   * usually followed by an add/set/delete of the same key, and the parser
+   * hands out the same string object for repeated arguments (see REUSE_ARGS
+   * in protocol/parser.ts), so `key === lastKey` is mostly an identity check
+   * that saves hashing the key again.
+   */
+  private lastKey: string | null = null;
+  private lastHash = 0;
 
   /** `empty` fills freed value slots; use 0 for numeric dicts so V8 keeps values unboxed. */
   constructor(private readonly empty: V) {
     this.removed = empty;
+  }
+
+  private hashOf(key: string): number {
+    if (key === this.lastKey) return this.lastHash;
+    const h = hashString(key);
+    this.lastKey = key;
+    this.lastHash = h;
+    return h;
   }
 
   private nextOf(i: number): number {
@@ -120,7 +137,7 @@ export class Dict<V> {
   find(key: string): number {
     if (this.size === 0) return -1;
     if (this.rehashIdx >= 0) this.rehashStep();
-    const h = hashString(key);
+    const h = this.hashOf(key);
     const i = this.chainFind(this.t0[h & (this.t0.length - 1)], h, key);
     if (i >= 0 || this.t1 === null) return i;
     return this.chainFind(this.t1[h & (this.t1.length - 1)], h, key);
@@ -154,7 +171,7 @@ export class Dict<V> {
     // inserts would never finish rehashing (nor grow past it: chains grow).
     if (this.rehashIdx >= 0) this.rehashStep();
     this.expandIfNeeded();
-    const h = hashString(key);
+    const h = this.hashOf(key);
     const slot = this.allocSlot();
     const pg = slot >>> PAGE_BITS, o = slot & PAGE_MASK;
     this.kp[pg][o] = key;
@@ -173,7 +190,7 @@ export class Dict<V> {
   delete(key: string): boolean {
     if (this.size === 0) return false;
     if (this.rehashIdx >= 0) this.rehashStep();
-    const h = hashString(key);
+    const h = this.hashOf(key);
     if (this.unlinkFrom(this.t0, h, key)) return true;
     return this.t1 !== null && this.unlinkFrom(this.t1, h, key);
   }

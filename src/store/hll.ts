@@ -58,12 +58,14 @@ const HLL_SEED = 0xadc83b19;
 
 // --- MurmurHash64A -------------------------------------------------------------------
 
-/* Result of the last murmur64a() call: high and low 32-bit halves (uint32). */
-let hHi = 0;
-let hLo = 0;
-/* Out-parameters of the 64-bit multiply helper. */
-let mulHi = 0;
-let mulLo = 0;
+/*
+ * Out-parameters, in a typed array rather than module variables: a uint32
+ * above 2^30 stored in a module `let` is boxed into a new heap number on
+ * every store (~16 allocations per hash); typed-array stores are raw.
+ * [0] [1]: result of the last murmur64a() (high, low 32-bit halves);
+ * [2] [3]: result of mulM() (high, low).
+ */
+const OUT = new Uint32Array(4);
 
 const M_HI = 0xc6a4a793;
 const M_LO = 0x5bd1e995;
@@ -71,7 +73,7 @@ const M_LO0 = M_LO & 0xffff;
 const M_LO1 = M_LO >>> 16;
 
 /**
- * (hi:lo) * 0xc6a4a7935bd1e995 mod 2^64 into mulHi:mulLo. The 32x32 -> 64
+ * (hi:lo) * 0xc6a4a7935bd1e995 mod 2^64 into OUT[2]:OUT[3]. The 32x32 -> 64
  * partial product of the low words is assembled from 16-bit pieces (all
  * exact doubles); cross terms only need their low 32 bits (Math.imul).
  */
@@ -83,34 +85,34 @@ function mulM(hi: number, lo: number): void {
   const p01 = a0 * M_LO1;
   const t = (p00 >>> 16) + (p10 & 0xffff) + (p01 & 0xffff);
   const carryHi = a1 * M_LO1 + (p10 >>> 16) + (p01 >>> 16) + (t >>> 16);
-  mulLo = Math.imul(lo, M_LO) >>> 0;
-  mulHi = (carryHi + Math.imul(hi, M_LO) + Math.imul(lo, M_HI)) >>> 0;
+  OUT[3] = Math.imul(lo, M_LO);
+  OUT[2] = carryHi + Math.imul(hi, M_LO) + Math.imul(lo, M_HI);
 }
 
 /**
  * MurmurHash64A of the latin1 string `s` (one byte per char) with `seed`,
- * as Redis's endian-neutral version. Result in hHi/hLo.
+ * as Redis's endian-neutral version. Result in OUT[0] (high) / OUT[1] (low).
  */
 export function murmur64a(s: string, seed: number): void {
   const len = s.length;
   // h = seed ^ (len * m)
   mulM(0, len);
-  let hi = mulHi;
-  let lo = (mulLo ^ seed) >>> 0;
+  let hi = OUT[2];
+  let lo = (OUT[3] ^ seed) >>> 0;
   const nblocks = len - (len & 7);
   let i = 0;
   for (; i < nblocks; i += 8) {
     let kLo = (s.charCodeAt(i) | (s.charCodeAt(i + 1) << 8) | (s.charCodeAt(i + 2) << 16) | (s.charCodeAt(i + 3) << 24)) >>> 0;
     let kHi = (s.charCodeAt(i + 4) | (s.charCodeAt(i + 5) << 8) | (s.charCodeAt(i + 6) << 16) | (s.charCodeAt(i + 7) << 24)) >>> 0;
     mulM(kHi, kLo);
-    kHi = mulHi;
-    kLo = (mulLo ^ (kHi >>> 15)) >>> 0; // k ^= k >> 47
+    kHi = OUT[2];
+    kLo = (OUT[3] ^ (kHi >>> 15)) >>> 0; // k ^= k >> 47
     mulM(kHi, kLo);
-    hi = (hi ^ mulHi) >>> 0;
-    lo = (lo ^ mulLo) >>> 0;
+    hi = (hi ^ OUT[2]) >>> 0;
+    lo = (lo ^ OUT[3]) >>> 0;
     mulM(hi, lo);
-    hi = mulHi;
-    lo = mulLo;
+    hi = OUT[2];
+    lo = OUT[3];
   }
   const rem = len & 7;
   if (rem !== 0) {
@@ -118,21 +120,21 @@ export function murmur64a(s: string, seed: number): void {
     for (let k = rem - 1; k >= 4; k--) hi ^= s.charCodeAt(i + k) << ((k - 4) * 8);
     for (let k = (rem < 4 ? rem : 4) - 1; k >= 0; k--) lo ^= s.charCodeAt(i + k) << (k * 8);
     mulM(hi >>> 0, lo >>> 0);
-    hi = mulHi;
-    lo = mulLo;
+    hi = OUT[2];
+    lo = OUT[3];
   }
   lo = (lo ^ (hi >>> 15)) >>> 0;
   mulM(hi, lo);
-  hi = mulHi;
-  lo = (mulLo ^ (hi >>> 15)) >>> 0;
-  hHi = hi;
-  hLo = lo;
+  hi = OUT[2];
+  lo = (OUT[3] ^ (hi >>> 15)) >>> 0;
+  OUT[0] = hi;
+  OUT[1] = lo;
 }
 
 /** The 64-bit MurmurHash64A of `s` as a bigint (tests and debugging only). */
 export function murmur64aBig(s: string, seed: number): bigint {
   murmur64a(s, seed);
-  return (BigInt(hHi) << 32n) | BigInt(hLo);
+  return (BigInt(OUT[0]) << 32n) | BigInt(OUT[1]);
 }
 
 /* Out-parameter of patLen(): the register index of the element. */
@@ -145,10 +147,10 @@ let patIndex = 0;
  */
 function patLen(ele: string): number {
   murmur64a(ele, HLL_SEED);
-  patIndex = hLo & HLL_P_MASK;
-  const lo = ((hLo >>> 14) | (hHi << 18)) >>> 0;
+  patIndex = OUT[1] & HLL_P_MASK;
+  const lo = ((OUT[1] >>> 14) | (OUT[0] << 18)) >>> 0;
   if (lo !== 0) return 32 - Math.clz32(lo & -lo); // trailing zeros + 1
-  const hi = (hHi >>> 14) | (1 << 18);
+  const hi = (OUT[0] >>> 14) | (1 << 18);
   return 64 - Math.clz32(hi & -hi);
 }
 

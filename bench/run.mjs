@@ -455,37 +455,46 @@ async function stall(s, n) {
 
 // --- main ------------------------------------------------------------------------------------
 
+/** Start a fresh redis-server and Respite (on --ports if given, else free ports). */
+async function startBoth(o) {
+  const [rp, sp] = o.ports ?? [await freePort(), await freePort()];
+  const redis = await startServer('redis', 'redis-server',
+    ['--port', String(rp), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--logfile', ''], rp);
+  const respite = await startServer('respite', process.execPath, [...NODE_FLAGS, MAIN, '--port', String(sp), '--bind', '127.0.0.1'], sp);
+  return [redis, respite];
+}
+
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   const v = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
   if (v.error || !/v=7\.0\./.test(v.stdout)) throw new Error(`redis-server 7.0 is required (found: ${v.stdout || v.error})`);
   if (spawnSync('redis-benchmark', ['--version'], { encoding: 'utf8' }).error) throw new Error('redis-benchmark is required');
   if (!fs.existsSync(MAIN)) throw new Error(`${MAIN} missing: run "npm run bench" (it compiles first)`);
-  const [rp, sp] = o.ports ?? [await freePort(), await freePort()];
-  const redis = await startServer('redis', 'redis-server',
-    ['--port', String(rp), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--logfile', ''], rp);
-  const respite = await startServer('respite', process.execPath, [...NODE_FLAGS, MAIN, '--port', String(sp), '--bind', '127.0.0.1'], sp);
-  console.log(`redis-server 7.0 pid ${redis.pid} port ${rp}; respite pid ${respite.pid} port ${sp}; node ${process.version}; ` +
-    `${os.cpus().length} cpus, load average ${os.loadavg()[0].toFixed(2)} (numbers are only comparable on an idle machine)`);
+  const [redis, respite] = await startBoth(o);
+  console.log(`redis-server 7.0 pid ${redis.pid} port ${redis.port}; respite pid ${respite.pid} port ${respite.port}; ` +
+    `node ${process.version}; ${os.cpus().length} cpus, load average ${os.loadavg()[0].toFixed(2)} ` +
+    '(numbers are only comparable on an idle machine)');
   if (o.throughput) await throughput(redis, respite, o);
   if (o.messaging) {
     console.log('\n== Messaging: pub/sub fan-out and MULTI/EXEC (best of rounds) ==');
     console.log('test                     redis          respite        ratio');
-    for (const r of await messagingBench(rp, sp, { rounds: o.rounds, quick: o.quick })) {
+    for (const r of await messagingBench(redis.port, respite.port, { rounds: o.rounds, quick: o.quick })) {
       console.log(`${r.name.padEnd(22)} ${fmtRps(r.redis).padStart(10)} ${r.unit.padEnd(5)} ${fmtRps(r.respite).padStart(10)} ${r.unit.padEnd(5)} ${r.ratio.toFixed(2)}`);
     }
   }
-  if (o.memory) await memoryPerKey(redis, respite, o);
+  if (o.memory) {
+    // Fresh servers: heaps grown by the throughput runs would hide the per-key growth.
+    await stopAll();
+    const [redis2, respite2] = await startBoth(o);
+    await memoryPerKey(redis2, respite2, o);
+  }
   if (o.stall) {
     console.log(`\n== Stall: ${o.stallKeys.toLocaleString('en-US')} keys expiring over 3 s, PING every 5 ms ==`);
     // Fresh servers: the memory phase's keys would otherwise add to the load.
     await stopAll();
-    const [rp2, sp2] = o.ports ?? [await freePort(), await freePort()];
-    const redis2 = await startServer('redis', 'redis-server',
-      ['--port', String(rp2), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--logfile', ''], rp2);
-    const respite2 = await startServer('respite', process.execPath, [...NODE_FLAGS, MAIN, '--port', String(sp2), '--bind', '127.0.0.1'], sp2);
-    await stall(respite2, o.stallKeys);
-    await stall(redis2, o.stallKeys);
+    const [redis3, respite3] = await startBoth(o);
+    await stall(respite3, o.stallKeys);
+    await stall(redis3, o.stallKeys);
   }
   if (o.cache) {
     // Fresh servers started with --maxmemory / --maxmemory-policy by the cache part itself.

@@ -262,7 +262,14 @@ export class Eviction {
     db.delete(key);
     srv.stats.evictedKeys++;
     const hooks = srv.keyHooks;
-    for (let i = 0; i < hooks.modified.length; i++) hooks.modified[i](db, key);
+    // Not a change by any client (Redis signals with c = NULL): no NOLOOP applies, nothing is deferred.
+    const saved = srv.currentClient;
+    srv.currentClient = null;
+    try {
+      for (let i = 0; i < hooks.modified.length; i++) hooks.modified[i](db, key);
+    } finally {
+      srv.currentClient = saved;
+    }
     for (let i = 0; i < hooks.event.length; i++) hooks.event[i](NC.EVICTED, 'evicted', key, db.id);
   }
 

@@ -147,7 +147,6 @@ export class Db {
     v.acctDb = this;
   }
 
-
   /**
    * Delete `key` if its deadline passed. Returns true if the key is now
    * logically absent because of expiry. Side effect: the host is told.

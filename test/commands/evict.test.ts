@@ -11,6 +11,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { startRespite, RawClient, rng } from '../helpers/servers';
+import { encodeCommand } from '../helpers/resp';
 import type { RunningServer } from '../../src/index';
 import { usedMemory } from '../../src/server/memory';
 import { lfuMinutes } from '../../src/server/evict';
@@ -245,6 +246,21 @@ test('an evicted key: "evicted" event, WATCH fails, tracking invalidation, stats
       sub.close();
       watcher.close();
     }
+  }, { maxmemoryPolicy: 'allkeys-random' });
+});
+
+test('an eviction triggered by a NOLOOP tracking client still invalidates its own cached key', async () => {
+  await withServer(async (_srv, c) => {
+    await c.call('HELLO', '3');
+    await c.call('SET', 'victim', 'x'.repeat(100));
+    assert.deepEqual(await c.call('CLIENT', 'TRACKING', 'on', 'NOLOOP'), OK);
+    assert.equal(await c.call('GET', 'victim'), 'x'.repeat(100));
+    assert.deepEqual(await c.call('CONFIG', 'SET', 'maxmemory', '1'), OK);
+    // This client's next command evicts the key before it runs: not a change made by the client, so NOLOOP
+    // does not apply, and (as Redis, which sends it right after performEvictions) the push precedes the reply.
+    c.write(encodeCommand(['PING']));
+    assert.deepEqual((await c.readReply())[0], { push: ['invalidate', ['victim']] });
+    assert.deepEqual((await c.readReply())[0], { simple: 'PONG' });
   }, { maxmemoryPolicy: 'allkeys-random' });
 });
 

@@ -34,6 +34,7 @@
 import { CF, type Client } from './client';
 import type { QueuedCommand } from './multi';
 import { watchStateIfAny } from './watch';
+import { arrayBytes, strBytes } from '../store/cost';
 
 // --- measured costs (bytes) ----------------------------------------------------
 
@@ -53,37 +54,11 @@ const SUB_PATTERN = 312;
 const SUB_SHARD = 216;
 /** One CLIENT TRACKING BCAST prefix: list slot + prefix-table entry with its key map and client set. */
 const TRACKING_PREFIX = 406;
-/** JSArray object and FixedArray header. */
-const JS_ARRAY = 32;
-const FIXED_ARRAY_HEADER = 16;
-/** SeqOneByteString header (map, hash, length). */
-const STRING_HEADER = 16;
-
-/** Bytes of a latin1 JS string of `len` chars (8-byte aligned). */
-function strBytes(len: number): number {
-  return (STRING_HEADER + len + 7) & ~7;
-}
-
-/** Backing capacity V8 gives an array grown by push() to `n` elements (new = n + n/2 + 16). */
-function pushCapacity(n: number): number {
-  let cap = 0;
-  while (cap < n) {
-    const need = cap + 1;
-    cap = need + (need >> 1) + 16;
-  }
-  return cap;
-}
-
-/** An argument array: object, elements store with push slack. */
-function arrayBytes(n: number): number {
-  return n === 0 ? 0 : JS_ARRAY + FIXED_ARRAY_HEADER + 8 * pushCapacity(n);
-}
-
 // --- incremental costs of growing arrays ----------------------------------------
 
-/** String bytes plus array of an argument vector. */
+/** String bytes plus array of an argument vector (no array when empty). */
 function argvBytes(arr: readonly string[]): number {
-  let b = arrayBytes(arr.length);
+  let b = arr.length === 0 ? 0 : arrayBytes(arr.length);
   for (let i = 0; i < arr.length; i++) b += strBytes(arr[i].length);
   return b;
 }

@@ -217,7 +217,7 @@ export class Eviction {
       // Check the clock every 16 keys, like Redis.
       if ((evicted & 15) === 0 && performance.now() - start > limitMs) {
         if (freed < toFree) {
-          this.startProc();
+          this.startBackground();
           srv.latency.sampleIfNeeded('eviction-cycle', performance.now() - start, cfg.latencyMonitorThreshold);
           return this.finish(EvictResult.RUNNING);
         }
@@ -238,22 +238,23 @@ export class Eviction {
     return r;
   }
 
-  /** Evict from the event loop, outside any command (after CONFIG SET maxmemory). */
+  /**
+   * Keep evicting from the event loop, between turns, until memory fits
+   * (Redis's evictionTimeProc); also used right after CONFIG SET maxmemory.
+   * While clients are paused nothing can be evicted: the loop then retries
+   * every 10 ms instead of spinning (Redis re-runs it every loop turn).
+   */
   startBackground(): void {
-    this.startProc();
-  }
-
-  /** Keep evicting from the event loop until done (Redis's evictionTimeProc). */
-  private startProc(): void {
     if (this.procRunning) return;
     this.procRunning = true;
-    setImmediate(() => this.proc());
+    if (this.srv.pause.type !== 0) setTimeout(() => this.proc(), 10);
+    else setImmediate(() => this.proc());
   }
 
   private proc(): void {
     this.procRunning = false;
     if (this.srv.shuttingDown) return;
-    if (this.perform() === EvictResult.RUNNING) this.startProc();
+    if (this.perform() === EvictResult.RUNNING) this.startBackground();
   }
 
   /** Delete one key as an eviction: stats, modified-key signal, "evicted" event. */

@@ -63,19 +63,21 @@ export function startupMemory(srv: Server): number {
 
 /**
  * Structure bytes of a database's dicts beyond their empty state (empty
- * dicts are part of startup memory): keyspace, and expires with one boxed
- * deadline per entry.
+ * dicts are part of startup memory): the keyspace dict, and the expires
+ * dict with one boxed deadline per entry.
  */
-function dbOverhead(db: Db): { main: number; expires: number } {
-  const main = dictBytes(db.dict as Dict<unknown>) - DICT_EMPTY;
-  const expires = dictBytes(db.expires as Dict<unknown>) - DICT_EMPTY + HEAP_NUMBER * db.expires.size;
-  return { main, expires };
+function mainOverhead(db: Db): number {
+  return dictBytes(db.dict as Dict<unknown>) - DICT_EMPTY;
+}
+
+function expiresOverhead(db: Db): number {
+  return dictBytes(db.expires as Dict<unknown>) - DICT_EMPTY + HEAP_NUMBER * db.expires.size;
 }
 
 /**
- * used_memory (see the banner): startup + per non-empty database its
- * account and dict structures + the last client-memory sum. Cheap enough
- * to run before every command while maxmemory is set.
+ * used_memory (see the banner): startup + per database its account and
+ * dict structures + the last client-memory sum. Cheap enough to run before
+ * every command while maxmemory is set (never-used databases are skipped).
  */
 export function usedMemory(srv: Server): number {
   flushAccounts();
@@ -83,10 +85,8 @@ export function usedMemory(srv: Server): number {
   const dbs = srv.dbs;
   for (let i = 0; i < dbs.length; i++) {
     const db = dbs[i];
-    if (db.dict.slots !== 0) total += db.bytes + dictBytes(db.dict as Dict<unknown>) - DICT_EMPTY;
-    if (db.expires.slots !== 0) {
-      total += dictBytes(db.expires as Dict<unknown>) - DICT_EMPTY + HEAP_NUMBER * db.expires.size;
-    }
+    if (db.dict.slots !== 0) total += db.bytes + mainOverhead(db);
+    if (db.expires.slots !== 0) total += expiresOverhead(db);
   }
   return total;
 }
@@ -188,7 +188,7 @@ export function memoryOverhead(srv: Server): MemOverhead {
   for (const db of srv.dbs) {
     if (db.dict.size === 0) continue;
     keys += db.dict.size;
-    const { main, expires } = dbOverhead(db);
+    const main = mainOverhead(db), expires = expiresOverhead(db);
     dbs.push({ id: db.id, main, expires });
     total += main + expires;
   }

@@ -94,7 +94,7 @@ export function pushCapacity(n: number): number {
 }
 
 /** Bytes of a push()-grown JS array of `n` pointers or doubles (object + backing store). */
-function arrayBytes(n: number): number {
+export function arrayBytes(n: number): number {
   return JS_ARRAY + FIXED_ARRAY_HEADER + 8 * pushCapacity(n);
 }
 
